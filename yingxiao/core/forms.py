@@ -1,0 +1,48 @@
+"""Form base: every form knows its user (to limit choices) and wears Tabler's classes."""
+
+import django_filters
+from django import forms
+from django.contrib.auth.models import AnonymousUser
+
+
+class StyledFormMixin:
+    """Adds Bootstrap/Tabler classes to every widget."""
+
+    def style_fields(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class ScopedModelForm(StyledFormMixin, forms.ModelForm):
+    """A ModelForm that validates only; the page hands `cleaned_data` to a service to write."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.style_fields()
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form fields wear Tabler's small controls (used by pages and the API alike)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
+
+def scoped_choices(selector):
+    """A queryset callable for filters: what `selector` gives this request's user (nothing without one)."""
+
+    def queryset(request):
+        return selector(getattr(request, "user", None) or AnonymousUser())
+
+    return queryset

@@ -1,0 +1,92 @@
+"""The sidebar: groups follow the seed's chapters; only processes that are built appear (no dead links).
+
+An app adds its entries here when its pages exist. `visible(scope)` decides who sees an entry.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from yingxiao.accounts.selectors import Scope
+
+
+def _staff(scope: Scope) -> bool:
+    return scope.is_company_wide or bool(scope.region_ids)
+
+
+def _anyone(scope: Scope) -> bool:
+    return bool(scope.roles)
+
+
+def _admin(scope: Scope) -> bool:
+    return scope.is_admin
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One link of the sidebar."""
+
+    label: str
+    url_name: str
+    icon: str
+    visible: Callable[[Scope], bool] = _anyone
+
+
+@dataclass(frozen=True)
+class Group:
+    """A heading of the sidebar, usually one chapter of the process document."""
+
+    label: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+MENU: list[Group] = [
+    # 一 部门职责 … 五 营销控制: entries are added as their processes are built.
+    Group(_("Department duties")),
+    Group(_("Marketing plans")),
+    Group(_("Promotions")),
+    Group(_("Marketing processes")),
+    Group(_("Marketing control")),
+    Group(
+        _("Master data"),
+        [
+            Entry(_("Distributors"), "partners:distributor_list", "ti-building-store"),
+            Entry(_("Customers"), "partners:customer_list", "ti-users", _staff),
+            Entry(_("Products"), "catalog:product_list", "ti-package"),
+            Entry(_("Product categories"), "catalog:category_list", "ti-category", _staff),
+            Entry(_("Warehouses"), "org:warehouse_list", "ti-building-warehouse", _staff),
+            Entry(_("Regions"), "org:region_list", "ti-map-2", _staff),
+            Entry(_("Departments"), "org:department_list", "ti-sitemap", _staff),
+        ],
+    ),
+    Group(
+        _("System"),
+        [
+            Entry(_("Audit log"), "core:audit_list", "ti-history", _admin),
+            Entry(_("API documentation"), "api-docs", "ti-api", _staff),
+        ],
+    ),
+]
+
+
+def menu_for(scope: Scope, current_path: str = "") -> list[dict]:
+    """The groups and entries this user may see, with the active entry marked."""
+    groups = []
+    for group in MENU:
+        entries = []
+        for entry in group.entries:
+            if entry.visible(scope):
+                url = reverse(entry.url_name)
+                entries.append(
+                    {
+                        "label": entry.label,
+                        "url": url,
+                        "icon": entry.icon,
+                        "active": current_path.startswith(url),
+                    }
+                )
+        if entries:
+            groups.append({"label": group.label, "entries": entries})
+    return groups

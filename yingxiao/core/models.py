@@ -1,0 +1,63 @@
+"""Shared model pieces: timestamps, pinyin search text, and the audit log of master-data changes."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .search import build_search_text
+
+
+class TimeStamped(models.Model):
+    """Adds created and updated times."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Searchable(models.Model):
+    """A record found by code, name and pinyin; `search_fields` names the attributes indexed."""
+
+    search_fields: tuple[str, ...] = ("code", "name")
+    search_text = models.CharField(max_length=500, editable=False, default="", db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def refresh_search_text(self) -> None:
+        """Recompute the indexed text from the current field values."""
+        self.search_text = build_search_text(*(str(getattr(self, f) or "") for f in self.search_fields))
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        super().save(*args, **kwargs)
+
+
+class AuditEntry(models.Model):
+    """One change to a master-data record: who, when, what, and the changed values (old → new)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")  # a record was created
+        UPDATE = "update", _("updated")  # fields of a record changed
+        IMPORT = "import", _("imported")  # created or updated by an Excel import
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    model = models.CharField(_("record type"), max_length=64)
+    object_id = models.CharField(_("record"), max_length=64)
+    object_repr = models.CharField(_("record name"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["model", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"

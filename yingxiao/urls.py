@@ -1,0 +1,36 @@
+"""Top-level routes: pages per app, the API under /api/v1/, Django admin for superusers."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from yingxiao.accounts.api import urls as accounts_api
+from yingxiao.catalog.api import urls as catalog_api
+from yingxiao.org.api import urls as org_api
+from yingxiao.partners.api import urls as partners_api
+
+api_v1 = [
+    path("", include(accounts_api)),
+    path("", include(org_api)),
+    path("", include(catalog_api)),
+    path("", include(partners_api)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", include("yingxiao.core.urls")),
+    path("accounts/", include("yingxiao.accounts.urls")),
+    path("org/", include("yingxiao.org.urls")),
+    path("catalog/", include("yingxiao.catalog.urls")),
+    path("partners/", include("yingxiao.partners.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1)),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -84,7 +84,7 @@ def _compute_scope(user: User) -> Scope:
         region_ids=frozenset(region_ids),
         distributor_ids=frozenset(m.distributor_id for m in memberships if m.distributor_id),
         warehouse_ids=frozenset(m.warehouse_id for m in memberships if m.warehouse_id),
-        region_names=tuple(sorted({m.region.name for m in memberships if m.region_id})),
+        region_names=tuple(sorted({m.region.name for m in memberships if m.region is not None})),
     )
 
 

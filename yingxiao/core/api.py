@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -66,8 +67,7 @@ def exception_handler(exc, context):
         code = getattr(exc, "default_code", "error")
         if isinstance(exc, exceptions.APIException) and isinstance(exc.detail, str | exceptions.ErrorDetail):
             code = getattr(exc.detail, "code", code)
-        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-        response.data = {"code": str(code), "detail": str(detail)}
+        response.data = {"code": str(code), "detail": str(getattr(exc, "detail", exc))}
     return response
 
 
@@ -100,8 +100,8 @@ class MasterDataViewSet(
 ):
     """List, read, create and update through the app's selector and services (no delete: audit)."""
 
-    permission_classes: ClassVar[list] = [AdminWrites]
-    filter_backends: ClassVar[list] = [SearchQueryFilter, *viewsets.GenericViewSet.filter_backends]
+    permission_classes = [AdminWrites]
+    filter_backends = [SearchQueryFilter, DjangoFilterBackend]
     selector: ClassVar[Any]
     create_service: ClassVar[Any]
     update_service: ClassVar[Any]

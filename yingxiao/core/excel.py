@@ -138,7 +138,7 @@ def validation_message(error: ValidationError) -> str:
 
 @transaction.atomic
 def import_all_or_nothing(rows: list[tuple[int, dict]], save_row: Callable[[dict], Any]) -> int:
-    """Save every row or none: each row runs in a savepoint so all bad rows are found; any error rolls back."""
+    """Save every row or none: each row runs in a savepoint so every bad row is found; errors roll back."""
     errors: list[RowError] = []
     for number, record in rows:
         try:

@@ -8,6 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 class StyledFormMixin:
     """Adds Bootstrap/Tabler classes to every widget."""
 
+    fields: dict[str, forms.Field]
+
     def style_fields(self) -> None:
         for field in self.fields.values():
             widget = field.widget

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from yingxiao.accounts.selectors import Scope
@@ -28,7 +29,7 @@ def _admin(scope: Scope) -> bool:
 class Entry:
     """One link of the sidebar."""
 
-    label: str
+    label: str | Promise
     url_name: str
     icon: str
     visible: Callable[[Scope], bool] = _anyone
@@ -38,7 +39,7 @@ class Entry:
 class Group:
     """A heading of the sidebar, usually one chapter of the process document."""
 
-    label: str
+    label: str | Promise
     entries: list[Entry] = field(default_factory=list)
 
 

@@ -26,13 +26,13 @@ class Searchable(models.Model):
     class Meta:
         abstract = True
 
-    def refresh_search_text(self) -> None:
-        """Recompute the indexed text from the current field values."""
-        self.search_text = build_search_text(*(str(getattr(self, f) or "") for f in self.search_fields))
-
     def save(self, *args, **kwargs):
         self.refresh_search_text()
         super().save(*args, **kwargs)
+
+    def refresh_search_text(self) -> None:
+        """Recompute the indexed text from the current field values."""
+        self.search_text = build_search_text(*(str(getattr(self, f) or "") for f in self.search_fields))
 
 
 class AuditEntry(models.Model):

@@ -6,6 +6,7 @@ An app's views.py declares small subclasses naming its selector, columns, form a
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.contrib import messages
@@ -45,12 +46,19 @@ class Column:
         value = display() if callable(display) else getattr(target, last, "")
         return "" if value is None else value
 
+    def display(self, obj: Any) -> Any:
+        """The cell as shown in a page: amounts with thousands separators."""
+        value = self.value(obj)
+        if isinstance(value, Decimal):
+            return f"{value:,.2f}"
+        return value
+
     def export_value(self, obj: Any) -> Any:
         """Excel-friendly value: numbers stay numbers, booleans become 是/否, the rest text."""
         value = self.value(obj)
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
-        if isinstance(value, int | float) or value.__class__.__name__ == "Decimal":
+        if isinstance(value, int | float | Decimal):
             return value
         return str(value)
 
@@ -68,7 +76,7 @@ def staff_only(scope: Scope) -> bool:
 class Page(LoginRequiredMixin, View):
     """A page refused (403) to users whose scope fails `allowed`."""
 
-    allowed: ClassVar[Callable[[Scope], bool]] = staticmethod(anyone)
+    allowed = staticmethod(anyone)
     title: ClassVar[Any] = ""
 
     def dispatch(self, request, *args, **kwargs):
@@ -107,7 +115,7 @@ class ListPage(Page):
         if request.GET.get("export") == "xlsx":
             return self.export(queryset)
         page = Paginator(queryset, self.paginate_by).get_page(request.GET.get("page"))
-        rows = [(obj, [c.value(obj) for c in self.columns]) for obj in page.object_list]
+        rows = [(obj, [c.display(obj) for c in self.columns]) for obj in page.object_list]
         is_admin = scope_of(request.user).is_admin
         query = request.GET.copy()
         query.pop("page", None)
@@ -164,7 +172,7 @@ class DetailPage(Page):
             "title": str(obj),
             "kind": obj._meta.verbose_name,
             "object": obj,
-            "fields": [(c.label, c.value(obj)) for c in self.fields],
+            "fields": [(c.label, c.display(obj)) for c in self.fields],
             "edit_url": reverse(self.edit_url_name, args=[obj.pk])
             if self.edit_url_name and scope.is_admin
             else "",

@@ -1,4 +1,4 @@
-"""Demo distributors (10 per region), direct customers, and a portal login for each region's first distributor."""
+"""Demo distributors (10 per region), direct customers, and a portal login per region's first distributor."""
 
 from decimal import Decimal
 

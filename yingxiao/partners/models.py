@@ -87,5 +87,5 @@ class Customer(Searchable, TimeStamped):
         return self.name
 
     def clean(self) -> None:
-        if self.distributor_id and self.region_id and self.distributor.region.top_id != self.region.top_id:
+        if self.distributor and self.region_id and self.distributor.region.top_id != self.region.top_id:
             raise ValidationError({"distributor": _("The distributor works in another region.")})

@@ -38,7 +38,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "yingxiao.core.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -72,7 +72,7 @@ TEMPLATES = [
 
 def database_from_env(default_sqlite_path: Path) -> dict:
     """DATABASE_URL if set, else a SQLite file; SQLite gets WAL, IMMEDIATE transactions, foreign keys."""
-    config = dj_database_url.config(default=f"sqlite:///{default_sqlite_path}", conn_max_age=0)
+    config: dict = dict(dj_database_url.config(default=f"sqlite:///{default_sqlite_path}", conn_max_age=0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         config["OPTIONS"] = {

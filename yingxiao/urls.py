@@ -9,12 +9,14 @@ from yingxiao.accounts.api import urls as accounts_api
 from yingxiao.catalog.api import urls as catalog_api
 from yingxiao.org.api import urls as org_api
 from yingxiao.partners.api import urls as partners_api
+from yingxiao.workflow.api import urls as workflow_api
 
 api_v1 = [
     path("", include(accounts_api)),
     path("", include(org_api)),
     path("", include(catalog_api)),
     path("", include(partners_api)),
+    path("", include(workflow_api)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -25,6 +27,7 @@ urlpatterns = [
     path("org/", include("yingxiao.org.urls")),
     path("catalog/", include("yingxiao.catalog.urls")),
     path("partners/", include("yingxiao.partners.urls")),
+    path("workflow/", include("yingxiao.workflow.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("django-admin/", admin.site.urls),

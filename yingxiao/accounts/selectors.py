@@ -23,6 +23,10 @@ class Scope:
     distributor_ids: frozenset[int] = frozenset()
     warehouse_ids: frozenset[int] = frozenset()
     region_names: tuple[str, ...] = field(default=())
+    #: Per role, the regions (with their districts), distributors and warehouses it is held for.
+    role_regions: dict[str, frozenset[int]] = field(default_factory=dict)
+    role_distributors: dict[str, frozenset[int]] = field(default_factory=dict)
+    role_warehouses: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def has_role(self, *roles: str) -> bool:
         """Whether the user holds any of `roles`, in any scope."""
@@ -42,6 +46,22 @@ class Scope:
     def is_portal_user(self) -> bool:
         """A distributor's own login: sees only that distributor."""
         return bool(self.distributor_ids) and not self.is_company_wide and not self.region_ids
+
+    def holds_company_wide(self, role: str) -> bool:
+        """Whether `role` is held company-wide (not for one region, distributor or warehouse)."""
+        return role in self.company_roles and role not in self.role_warehouses
+
+    def role_reaches(self, role: str, *, region_id=None, distributor_id=None, warehouse_id=None) -> bool:
+        """Whether the user holds `role` for the given region / distributor / warehouse (or company-wide)."""
+        if role not in self.roles:
+            return False
+        if self.holds_company_wide(role):
+            return True
+        if region_id is not None and region_id in self.role_regions.get(role, ()):
+            return True
+        if distributor_id is not None and distributor_id in self.role_distributors.get(role, ()):
+            return True
+        return warehouse_id is not None and warehouse_id in self.role_warehouses.get(role, ())
 
     def region_q(self, field_name: str = "region") -> Q:
         """A filter keeping rows in the user's regions (everything for company-wide staff)."""
@@ -75,9 +95,26 @@ def _compute_scope(user: User) -> Scope:
         roles.add(Role.ADMIN)
         company_roles.add(Role.ADMIN)
     direct_regions = {m.region_id for m in memberships if m.region_id}
-    region_ids = set(direct_regions)
+    districts: dict[int, set[int]] = {r: {r} for r in direct_regions}
     if direct_regions:
-        region_ids |= set(Region.objects.filter(parent_id__in=direct_regions).values_list("id", flat=True))
+        for pk, parent_id in Region.objects.filter(parent_id__in=direct_regions).values_list(
+            "id", "parent_id"
+        ):
+            districts[parent_id].add(pk)
+    region_ids = set().union(*districts.values()) if districts else set()
+    role_regions: dict[str, set[int]] = {}
+    role_distributors: dict[str, set[int]] = {}
+    role_warehouses: dict[str, set[int]] = {}
+    for m in memberships:
+        if m.region_id:
+            role_regions.setdefault(m.role, set()).update(districts[m.region_id])
+        if m.distributor_id:
+            role_distributors.setdefault(m.role, set()).add(m.distributor_id)
+        if m.warehouse_id:
+            role_warehouses.setdefault(m.role, set()).add(m.warehouse_id)
+    company_wide_warehouse = {m.role for m in memberships if m.role == Role.WAREHOUSE and not m.warehouse_id}
+    for role in company_wide_warehouse:
+        role_warehouses.pop(role, None)
     return Scope(
         roles=frozenset(roles),
         company_roles=frozenset(company_roles),
@@ -85,6 +122,9 @@ def _compute_scope(user: User) -> Scope:
         distributor_ids=frozenset(m.distributor_id for m in memberships if m.distributor_id),
         warehouse_ids=frozenset(m.warehouse_id for m in memberships if m.warehouse_id),
         region_names=tuple(sorted({m.region.name for m in memberships if m.region is not None})),
+        role_regions={k: frozenset(v) for k, v in role_regions.items()},
+        role_distributors={k: frozenset(v) for k, v in role_distributors.items()},
+        role_warehouses={k: frozenset(v) for k, v in role_warehouses.items()},
     )
 
 

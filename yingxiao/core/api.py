@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.filters import BaseFilterBackend
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from yingxiao.accounts.selectors import scope_of
 
+from .exceptions import Conflict
 from .search import search
 
 
@@ -51,6 +53,9 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, Conflict):
+        response = Response({"code": exc.code, "detail": exc.detail}, status=409)
+        return response
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

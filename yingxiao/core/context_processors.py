@@ -11,6 +11,8 @@ def shell(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from yingxiao.workflow.selectors import inbox_counts, unread_count
+
     scope = scope_of(user)
     role_labels = [str(Role(r).label) for r in sorted(scope.roles)]
     return {
@@ -18,4 +20,6 @@ def shell(request) -> dict:
         "menu": menu_for(scope, request.path),
         "user_roles": role_labels,
         "user_regions": scope.region_names,
+        "inbox_count": inbox_counts(user),
+        "unread_count": unread_count(user),
     }

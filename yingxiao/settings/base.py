@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "yingxiao.org",
     "yingxiao.catalog",
     "yingxiao.partners",
+    "yingxiao.workflow",
 ]
 
 MIDDLEWARE = [

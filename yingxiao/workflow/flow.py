@@ -1,0 +1,128 @@
+"""Flow declarations: a process is a table of Steps, declared once in its app's `workflow.py`.
+
+From the same table come the action buttons, `available_actions` in the API, the inbox, the flowchart,
+the generated docs/workflows/*.md and the test matrix over every state × action × role.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils.functional import Promise
+
+
+class Reach(models.TextChoices):
+    """Which documents a role holder may act on in a step."""
+
+    REGION = "region", "own region"  # the role is held for the document's region (or company-wide)
+    COMPANY = "company", "company"  # anyone holding the role
+    DISTRIBUTOR = "distributor", "own distributor"  # a portal user of the document's distributor
+    WAREHOUSE = "warehouse", "own warehouse"  # the role is held for the step's warehouse (or company-wide)
+    ASSIGNEE = "assignee", "assignee"  # the document's assignee holding the role
+    CREATOR = "creator", "creator"  # whoever created the document (withdraw, resubmit)
+
+
+Hook = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One transition: `action` from `source` state(s) to `target`, taken by holders of `roles`.
+
+    guard(document, actor, data) raises ValidationError (400) or Conflict (409) to refuse;
+    effect(document, actor, data) does the step's work and may return a dict recorded in the event.
+    `approval` steps can't be taken by the document's submitter, through any role or delegation.
+    `submits` marks the step whose actor becomes the submitter.
+    """
+
+    action: str
+    source: str | tuple[str, ...]
+    target: str
+    roles: tuple[str, ...]
+    label: str | Promise
+    reach: str = Reach.REGION
+    warehouse_field: str = ""
+    comment_required: bool = False
+    approval: bool = False
+    submits: bool = False
+    guard: Hook | None = None
+    effect: Hook | None = None
+    style: str = "primary"
+    confirm: str | Promise = ""
+    form: Any = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The states this step may start from."""
+        return self.source if isinstance(self.source, tuple) else (self.source,)
+
+
+@dataclass
+class Flow:
+    """A process: its document model, initial state, steps, and how to reach the document's scope."""
+
+    name: str
+    label: str | Promise
+    model: type[models.Model]
+    initial: str
+    steps: list[Step]
+    states: type[models.TextChoices]
+    number_prefix: str
+    detail_url_name: str
+    getter: Callable[..., Any]
+    selector: Callable[..., Any]
+    region_field: str = "region"
+    distributor_field: str = "distributor"
+    assignee_field: str = "assignee"
+    final_states: tuple[str, ...] = field(default_factory=tuple)
+
+    def steps_from(self, state: str) -> list[Step]:
+        """Steps that may start from `state`."""
+        return [s for s in self.steps if state in s.sources]
+
+    def actions(self) -> list[str]:
+        """Every action name, once, in declaration order."""
+        seen: dict[str, None] = {}
+        for step in self.steps:
+            seen.setdefault(step.action, None)
+        return list(seen)
+
+    def step(self, state: str, action: str) -> Step | None:
+        """The step for `action` from `state`, if any."""
+        return next((s for s in self.steps_from(state) if s.action == action), None)
+
+    def roles(self) -> set[str]:
+        """Every role named by a step."""
+        return {role for step in self.steps for role in step.roles}
+
+    def state_label(self, state: str) -> str:
+        """The translated label of a state."""
+        return str(self.states(state).label)
+
+
+_REGISTRY: dict[str, Flow] = {}
+
+
+def register(flow: Flow) -> Flow:
+    """Make a flow known to the inbox, the generic pages and the docs generator."""
+    _REGISTRY[flow.name] = flow
+    return flow
+
+
+def flows() -> Iterable[Flow]:
+    """All registered flows, in registration order."""
+    return list(_REGISTRY.values())
+
+
+def flow_named(name: str) -> Flow:
+    """The flow with this name (KeyError when unknown)."""
+    return _REGISTRY[name]
+
+
+def flow_for_model(model: type[models.Model]) -> Flow:
+    """The flow whose documents are `model` instances."""
+    for flow in _REGISTRY.values():
+        if flow.model is model or isinstance(model, type) and issubclass(model, flow.model):
+            return flow
+    raise LookupError(f"no flow for {model}")

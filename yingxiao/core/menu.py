@@ -48,7 +48,17 @@ MENU: list[Group] = [
     Group(_("Department duties")),
     Group(_("Marketing plans")),
     Group(_("Promotions")),
-    Group(_("Marketing processes")),
+    Group(
+        _("Marketing processes"),
+        [
+            Entry(_("Shortfalls"), "inventory:shortfalls", "ti-alert-triangle", _staff),
+            Entry(_("Transfer requests"), "inventory:transfer_list", "ti-truck", _staff),
+            Entry(_("Stock checks"), "inventory:stock_check_list", "ti-clipboard-check", _staff),
+            Entry(_("Stock"), "inventory:stock_list", "ti-stack-2", _staff),
+            Entry(_("Stock movements"), "inventory:movement_list", "ti-arrows-exchange", _staff),
+            Entry(_("Market demand"), "inventory:demand_list", "ti-chart-line", _staff),
+        ],
+    ),
     Group(_("Marketing control")),
     Group(
         _("Master data"),

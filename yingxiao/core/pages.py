@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from yingxiao.accounts.selectors import Scope, scope_of
@@ -98,6 +99,9 @@ class ListPage(Page):
     export_name: ClassVar[str] = "export"
     paginate_by: ClassVar[int] = 25
     searchable: ClassVar[bool] = True
+    can_create = staticmethod(lambda scope: scope.is_admin)
+    search_lookup: ClassVar[str] = "search_text__contains"
+    search_placeholder: ClassVar[Any] = gettext_lazy("Code, name or pinyin (e.g. bjhx)")
 
     def filtered(self, request):
         """The selector's rows narrowed by the filter form and the search box."""
@@ -107,7 +111,7 @@ class ListPage(Page):
             filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
             queryset = filterset.qs
         if self.searchable:
-            queryset = search(queryset, request.GET.get("q"))
+            queryset = search(queryset, request.GET.get("q"), self.search_lookup)
         return queryset, filterset
 
     def get(self, request):
@@ -116,7 +120,7 @@ class ListPage(Page):
             return self.export(queryset)
         page = Paginator(queryset, self.paginate_by).get_page(request.GET.get("page"))
         rows = [(obj, [c.display(obj) for c in self.columns]) for obj in page.object_list]
-        is_admin = scope_of(request.user).is_admin
+        scope = scope_of(request.user)
         query = request.GET.copy()
         query.pop("page", None)
         context = {
@@ -126,11 +130,14 @@ class ListPage(Page):
             "page": page,
             "filter": filterset,
             "searchable": self.searchable,
+            "search_placeholder": self.search_placeholder,
             "q": request.GET.get("q", ""),
             "query": query.urlencode(),
             "detail_url_name": self.detail_url_name,
-            "create_url": reverse(self.create_url_name) if self.create_url_name and is_admin else "",
-            "import_url": reverse(self.import_url_name) if self.import_url_name and is_admin else "",
+            "create_url": reverse(self.create_url_name)
+            if self.create_url_name and type(self).can_create(scope)
+            else "",
+            "import_url": reverse(self.import_url_name) if self.import_url_name and scope.is_admin else "",
         }
         template = "core/partials/list_results.html" if request.htmx else self.template_name
         return render(request, template, context)

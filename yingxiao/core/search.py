@@ -32,9 +32,9 @@ def normalize_query(q: str | None) -> str:
     return _SPACES.sub("", (q or "").strip().lower())
 
 
-def search(queryset: QuerySet, q: str | None) -> QuerySet:
-    """Filter a queryset of a `Searchable` model by the user's query; an empty query keeps all."""
+def search(queryset: QuerySet, q: str | None, lookup: str = "search_text__contains") -> QuerySet:
+    """Filter by the user's query (by default a `Searchable` model's pinyin text); empty keeps all."""
     needle = normalize_query(q)
     if not needle:
         return queryset
-    return queryset.filter(search_text__contains=needle)
+    return queryset.filter(**{lookup: needle})

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "yingxiao.catalog",
     "yingxiao.partners",
     "yingxiao.workflow",
+    "yingxiao.inventory",
 ]
 
 MIDDLEWARE = [

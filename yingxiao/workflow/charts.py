@@ -83,7 +83,7 @@ def markdown(flow: Flow) -> str:
         [
             f"# {en_title} ({zh_title})",
             "",
-            f"Generated from `{flow.model.__module__.rsplit('.', 1)[0]}/workflow.py` by "
+            f"Generated from `{flow.model.__module__.rsplit('.', 1)[0].replace('.', '/')}/workflow.py` by "
             "`python manage.py workflow_docs`; do not edit by hand.",
             "",
             f"Document numbers: `{flow.number_prefix}-<year>-<sequence>`. Initial state: `{flow.initial}`.",

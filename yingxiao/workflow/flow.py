@@ -34,6 +34,7 @@ class Step:
     effect(document, actor, data) does the step's work and may return a dict recorded in the event.
     `approval` steps can't be taken by the document's submitter, through any role or delegation.
     `submits` marks the step whose actor becomes the submitter.
+    `form` is a Django form class taking `document=`; its cleaned data reaches guard and effect.
     """
 
     action: str

@@ -23,7 +23,9 @@ def document_context(flow: Flow, document, user) -> dict:
         "document": document,
         "state_label": flow.state_label(document.status),
         "is_final": document.status in flow.final_states,
-        "steps": [{"step": s, "form": s.form(prefix=s.action) if s.form else None} for s in steps],
+        "steps": [
+            {"step": s, "form": s.form(document=document, prefix=s.action) if s.form else None} for s in steps
+        ],
         "events": [(e, flow.state_label(e.to_state), _label_of(flow, e.action)) for e in events],
         "comments": comments_of(document),
         "attachments": attachments_of(document),

@@ -3,9 +3,9 @@ notifications and document numbers."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,12 +79,12 @@ def _check_step(flow: Flow, document: WorkflowDocument, action: str, expected_ve
     return step
 
 
-def _clean_data(step: Step, data: dict | None) -> dict:
-    """Validate the step's extra input with its form, if it declares one."""
+def _clean_data(step: Step, document: WorkflowDocument, data: dict | None) -> dict:
+    """Validate the step's extra input with its form (built for this document), if it declares one."""
     data = data or {}
     if step.form is None:
         return data
-    form = step.form(data=data)
+    form = step.form(data=data, document=document)
     if not form.is_valid():
         raise ValidationError({k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()})
     return form.cleaned_data
@@ -109,7 +109,7 @@ def perform(
         comment = (comment or "").strip()
         if step.comment_required and not comment:
             raise ValidationError({"comment": _("A comment is required for this step.")})
-        cleaned = _clean_data(step, data)
+        cleaned = _clean_data(step, doc, data)
         if step.guard:
             step.guard(doc, actor, cleaned)
         recorded: dict[str, Any] = {}
@@ -212,9 +212,3 @@ def notifications_mark_read(*, actor: User, ids: list[int] | None = None) -> int
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
-
-
-def refuse_unless_visible(flow: Flow, user: User, document: models.Model) -> None:
-    """Raise PermissionDenied unless `user` can see the document through the flow's selector."""
-    if not flow.selector(user).filter(pk=document.pk).exists():
-        raise PermissionDenied(_("You cannot see this document."))

@@ -8,11 +8,12 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from yingxiao.accounts.demo import DEMO_PASSWORD, ensure_admin
 
 #: Apps whose demo data is loaded, in dependency order (staff before distributors: reps are assigned).
-DEMO_APPS = ["org", "catalog", "accounts", "partners"]
+DEMO_APPS = ["org", "catalog", "accounts", "partners", "inventory"]
 
 
 class Command(BaseCommand):
@@ -23,7 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
 
-        with transaction.atomic():
+        # In-app notifications are part of the demo; the e-mails they would send are not.
+        with (
+            transaction.atomic(),
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        ):
             admin = ensure_admin()
             for app in DEMO_APPS:
                 import_module(f"yingxiao.{app}.demo").load(admin)

@@ -11,6 +11,7 @@ from yingxiao.catalog.selectors import products_for
 from yingxiao.org.selectors import warehouses_for
 from yingxiao.partners.choices import DistributorStatus
 from yingxiao.partners.selectors import customers_for, distributors_for
+from yingxiao.workflow.selectors import inbox_todo
 
 from .models import AuditEntry
 from .pages import Column, ListPage
@@ -88,7 +89,8 @@ def home(request):
                 "icon": "ti-building-warehouse",
             }
         )
-    return render(request, "core/home.html", {"cards": cards, "tagline": _tagline(scope)})
+    todo = inbox_todo(user, limit=8)
+    return render(request, "core/home.html", {"cards": cards, "tagline": _tagline(scope), "todo": todo})
 
 
 class AuditList(ListPage):

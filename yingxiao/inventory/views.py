@@ -17,8 +17,7 @@ from yingxiao.core.pages import Column, ListPage, Page, staff_only
 from yingxiao.core.pdf import pdf_response
 from yingxiao.org.models import Warehouse
 from yingxiao.org.selectors import warehouses_for
-from yingxiao.workflow.pages import DocumentPage
-from yingxiao.workflow.selectors import events_of
+from yingxiao.workflow.pages import DocumentPage, document_context
 
 from . import selectors, services
 from .choices import TransferStatus
@@ -172,7 +171,7 @@ class TransferPdf(Page):
             {
                 "t": transfer,
                 "lines": transfer.lines.select_related("product"),
-                "events": [(e, TRANSFER_FLOW.state_label(e.to_state)) for e in events_of(transfer)],
+                "events": document_context(TRANSFER_FLOW, transfer, request.user)["events"],
                 "printed_at": timezone.localtime(),
             },
             request=request,

@@ -103,3 +103,14 @@ def test_me_needs_authentication(api_client):
     response = api_client.get(ME)
     assert response.status_code in (401, 403)
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_me_lists_the_admin_role_of_a_superuser_without_membership(api_as, user):
+    """`createsuperuser` makes an administrator with no membership row; scope_of treats them as admin,
+    so /users/me/ must say so too."""
+    from yingxiao.accounts.models import User
+
+    person = user("nobody")
+    User.objects.filter(pk=person.pk).update(is_superuser=True, is_staff=True)
+    body = api_as("nobody").get(ME).json()
+    assert "admin" in body["roles"]

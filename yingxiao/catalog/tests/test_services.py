@@ -273,3 +273,18 @@ def test_only_an_administrator_imports(user, username):
     with pytest.raises(PermissionDenied):
         product_import(actor=user(username), file=xlsx_file(KEYS, [["T-970", "x", "water", "", "台", 1, 1]]))
     assert not Product.objects.filter(code="T-970").exists()
+
+
+def test_an_import_without_optional_columns_leaves_them_as_they_are(admin_user):
+    """S-505 is inactive and has a specification; a price list with only the required columns must not
+    re-activate it or erase the specification."""
+    before = Product.objects.get(code="S-505")
+    assert before.active is False and before.specification
+
+    headers = ["code", "name", "category", "unit", "list_price"]
+    product_import(actor=admin_user, file=xlsx_file(headers, [["S-505", before.name, "smart", "个", 239]]))
+
+    after = Product.objects.get(code="S-505")
+    assert after.list_price == Decimal("239")
+    assert after.active is False
+    assert after.specification == before.specification

@@ -107,3 +107,12 @@ def test_build_workbook_writes_header_and_rows():
 def test_money_rounds_half_up_to_the_fen(value, money):
     assert to_money(value) == Decimal(money)
     assert str(to_money(value)) == money
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+2", '=HYPERLINK("http://x.test","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"]
+)
+def test_exported_text_never_becomes_a_formula(text):
+    ws = build_workbook("t", ["name"], [[text]]).active
+    assert ws["A2"].data_type == "s"
+    assert str(ws["A2"].value).endswith(text)

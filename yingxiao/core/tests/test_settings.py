@@ -54,7 +54,8 @@ def test_prod_passes_check_deploy_with_no_warning():
 def test_prod_settings_values():
     code = (
         "import yingxiao.settings.prod as s;"
-        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.TIME_ZONE, s.LANGUAGE_CODE)"
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.TIME_ZONE, s.LANGUAGE_CODE)"
     )
     result = run(["-c", code], SECRET_KEY=SECRET, ALLOWED_HOSTS=" a.example.com , b.example.com ")
     assert result.returncode == 0, result.stderr

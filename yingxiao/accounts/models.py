@@ -131,6 +131,7 @@ class Delegation(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -148,7 +149,7 @@ class Delegation(models.Model):
     def is_active(self, on=None) -> bool:
         """Whether the delegation covers the given day (today by default)."""
         day = on or timezone.localdate()
-        return self.start <= day <= self.end
+        return self.revoked_at is None and self.start <= day <= self.end
 
     def clean(self) -> None:
         if self.start and self.end and self.end < self.start:

@@ -151,4 +151,6 @@ def active_delegations_to(user: User, on=None) -> QuerySet[Delegation]:
     from django.utils import timezone
 
     day = on or timezone.localdate()
-    return Delegation.objects.filter(to_user=user, start__lte=day, end__gte=day).select_related("from_user")
+    return Delegation.objects.filter(
+        to_user=user, start__lte=day, end__gte=day, revoked_at__isnull=True
+    ).select_related("from_user")

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingxiao.core.services import audit_record
@@ -69,5 +70,23 @@ def delegation_create(
     delegation.save()
     audit_record(
         actor=actor, instance=delegation, action="create", changes={"delegation": ["", str(delegation)]}
+    )
+    return delegation
+
+
+@transaction.atomic
+def delegation_revoke(*, actor: User, delegation: Delegation) -> Delegation:
+    """Stop a delegation now; its giver or an administrator."""
+    if actor != delegation.from_user:
+        require_admin(actor)
+    if delegation.revoked_at is not None:
+        raise ValidationError({"revoked_at": _("This delegation was already revoked.")})
+    delegation.revoked_at = timezone.now()
+    delegation.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        instance=delegation,
+        action="update",
+        changes={"revoked_at": ["", str(delegation.revoked_at)]},
     )
     return delegation

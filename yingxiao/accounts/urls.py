@@ -12,4 +12,5 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("me/", views.profile, name="profile"),
+    path("me/delegations/<int:pk>/revoke/", views.revoke_delegation, name="delegation_revoke"),
 ]

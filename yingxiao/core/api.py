@@ -54,9 +54,8 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, Conflict):
-        response = Response({"code": exc.code, "detail": exc.detail}, status=409)
-        return response
-    response = drf_exception_handler(exc, context)
+        return Response({"code": exc.code, "detail": exc.detail}, status=409)
+    response: Response | None = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):

@@ -243,7 +243,7 @@ def _validate_warehouses(actor: User, source: Warehouse, destination: Warehouse)
     scope = scope_of(actor)
     if not any(scope.role_reaches(r, region_id=destination.region_id) for r in REGIONAL_ROLES):
         raise PermissionDenied(_("You can only request stock for your own region's warehouses."))
-    return destination.region
+    return Region.objects.get(pk=destination.region_id)
 
 
 @transaction.atomic

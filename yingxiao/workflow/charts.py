@@ -23,7 +23,7 @@ def mermaid(flow: Flow, current: str | None = None, taken: list[tuple[str, str]]
     for state in states:
         lines.append(f'  {state}["{_text(flow.state_label(state))}"]')
     edges = _edges(flow)
-    labels = {}
+    labels: dict[str, object] = {}
     for step in flow.steps:
         labels.setdefault(step.action, step.label)
     for source, target, action in edges:

@@ -65,7 +65,7 @@ class Flow:
 
     name: str
     label: str | Promise
-    model: type[models.Model]
+    model: Any  # a WorkflowDocument subclass
     initial: str
     steps: list[Step]
     states: type[models.TextChoices]

@@ -58,7 +58,7 @@ def principals(user: User) -> list[tuple[User, User | None]]:
     cached = getattr(user, "_yingxiao_principals", None)
     if cached is None:
         cached = [(user, None)] + [(d.from_user, d.from_user) for d in active_delegations_to(user)]
-        user._yingxiao_principals = cached
+        setattr(user, "_yingxiao_principals", cached)  # noqa: B010 - a per-request cache, like scope_of
     return cached
 
 

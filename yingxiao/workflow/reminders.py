@@ -39,18 +39,30 @@ def send_reminders(today: date | None = None) -> int:
     sent = 0
     for flow in flows():
         # Drafts wait for their author, not for an approver: no reminder for the initial state.
-        waiting_states = [s for s, _label in flow.states.choices if s not in (*flow.final_states, flow.initial)]
+        quiet = (*flow.final_states, flow.initial)
+        waiting_states = [s for s, _label in flow.states.choices if s not in quiet]
         for document in flow.model._default_manager.filter(status__in=waiting_states):
             since = timezone.localtime(document.status_changed_at).date()
             waited = working_days_between(since, today)
             if waited <= REMIND_AFTER_WORKING_DAYS:
                 continue
-            users = [u for step in flow.steps_from(document.status)
-                     for u in users_who_can_take(flow, step, document)]
+            users = [
+                u
+                for step in flow.steps_from(document.status)
+                for u in users_who_can_take(flow, step, document)
+            ]
             if not users:
                 continue
-            notify(users, _("Reminder: %(number)s (%(process)s) has waited %(days)d working days: %(state)s")
-                   % {"number": document.number, "process": flow.label, "days": waited,
-                      "state": flow.state_label(document.status)}, document_url(flow, document))
+            notify(
+                users,
+                _("Reminder: %(number)s (%(process)s) has waited %(days)d working days: %(state)s")
+                % {
+                    "number": document.number,
+                    "process": flow.label,
+                    "days": waited,
+                    "state": flow.state_label(document.status),
+                },
+                document_url(flow, document),
+            )
             sent += len({u.pk for u in users})
     return sent

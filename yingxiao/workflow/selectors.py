@@ -2,6 +2,7 @@
 comments, attachments, and the user's notifications."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
@@ -20,7 +21,7 @@ class InboxItem:
     """One document in an inbox list."""
 
     flow: Flow
-    document: object
+    document: Any
 
     @property
     def state_label(self) -> str:

@@ -12,8 +12,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     status_display = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True, default=None)
 
     document_fields = [
         "id",
@@ -40,18 +40,18 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class StepInputSerializer(serializers.Serializer):
-    """Body of `POST …/{id}/actions/{action}/`: a comment, the version you saw, and step data."""
+    """Body of `POST …/{id}/actions/{action}/`: a comment, the version you saw (optional; a stale one gets
+    409), and the step's own fields (e.g. `qty_<line id>` to cut a quantity) as further keys."""
 
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, min_value=1)
-    data = serializers.DictField(required=False, default=dict)
 
 
 class EventSerializer(serializers.ModelSerializer):
     """One step taken on a document."""
 
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    on_behalf_of = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.CharField(source="actor.username", read_only=True)
+    on_behalf_of = serializers.CharField(source="on_behalf_of.username", read_only=True, default=None)
 
     class Meta:
         model = Event

@@ -1,7 +1,7 @@
 """The API side of the engine: step actions and events on every process resource, and the inbox."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -12,7 +12,7 @@ from ..services import perform
 from .serializers import EventSerializer, StepInputSerializer
 
 
-class WorkflowActionsMixin:
+class WorkflowActionsMixin(viewsets.GenericViewSet):
     """Adds `POST …/{id}/actions/{action}/` and `GET …/{id}/events/` to a document viewset."""
 
     @extend_schema(request=StepInputSerializer, parameters=[OpenApiParameter("action_name", str, "path")])
@@ -22,12 +22,13 @@ class WorkflowActionsMixin:
         document = self.get_object()
         body = StepInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        step_data = {k: v for k, v in request.data.items() if k not in ("comment", "version")}
         document = perform(
             document=document,
             action=action_name,
             actor=request.user,
             comment=body.validated_data["comment"],
-            data=body.validated_data["data"],
+            data=step_data,
             expected_version=body.validated_data.get("version"),
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=document.pk)).data)

@@ -100,6 +100,7 @@ class ListPage(Page):
     paginate_by: ClassVar[int] = 25
     searchable: ClassVar[bool] = True
     can_create = staticmethod(lambda scope: scope.is_admin)
+    can_open = staticmethod(lambda scope: True)  # whether rows link to `detail_url_name`
     search_lookup: ClassVar[str] = "search_text__contains"
     search_placeholder: ClassVar[Any] = gettext_lazy("Code, name or pinyin (e.g. bjhx)")
 
@@ -133,7 +134,7 @@ class ListPage(Page):
             "search_placeholder": self.search_placeholder,
             "q": request.GET.get("q", ""),
             "query": query.urlencode(),
-            "detail_url_name": self.detail_url_name,
+            "detail_url_name": self.detail_url_name if type(self).can_open(scope) else "",
             "create_url": reverse(self.create_url_name)
             if self.create_url_name and type(self).can_create(scope)
             else "",

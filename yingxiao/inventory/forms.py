@@ -233,3 +233,24 @@ class DemandFilter(StyledFilterSet):
     class Meta:
         model = Demand
         fields = ["region", "period"]
+
+
+class SafetyStockForm(StyledForm):
+    """The safety stock of one product in one warehouse."""
+
+    safety_stock = forms.IntegerField(label=_("safety stock"), min_value=0)
+
+
+class ReceiptForm(StyledForm):
+    """Goods in: production or purchase arriving at a warehouse."""
+
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), label=_("warehouse"))
+    product = forms.ModelChoiceField(queryset=_active_products(), label=_("product"))
+    quantity = forms.IntegerField(label=_("quantity"), min_value=1)
+    reference = forms.CharField(label=_("reference"), max_length=40, required=False)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = warehouses_for(user).filter(active=True)
+        self.fields["product"].queryset = _active_products()

@@ -24,6 +24,11 @@ def stock_levels_for(user) -> QuerySet[StockLevel]:
     return qs if _is_staff(scope_of(user)) else qs.none()
 
 
+def stock_level_get(*, user, pk: int) -> StockLevel:
+    """One visible stock level, or 404."""
+    return get_object_or_404(stock_levels_for(user), pk=pk)
+
+
 def movements_for(user) -> QuerySet[StockMovement]:
     """The movement ledger, for staff."""
     qs = StockMovement.objects.select_related("product", "warehouse", "actor")

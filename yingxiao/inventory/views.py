@@ -27,6 +27,8 @@ from .forms import (
     DemandForm,
     LineFormSet,
     MovementFilter,
+    ReceiptForm,
+    SafetyStockForm,
     StockCheckFilter,
     StockCheckHeaderForm,
     StockLevelFilter,
@@ -41,6 +43,11 @@ from .workflow import STOCK_CHECK_FLOW, TRANSFER_FLOW
 def regional(scope) -> bool:
     """Holds a regional role (may raise transfer requests and record demand)."""
     return any(role in scope.roles for role in REGIONAL_ROLES)
+
+
+def keeps_stock(scope) -> bool:
+    """Holds the warehouse role (anywhere)."""
+    return "warehouse" in scope.roles
 
 
 class TransferList(ListPage):
@@ -262,6 +269,65 @@ class StockLevelList(ListPage):
         Column("safety_stock", gettext_lazy("safety stock")),
     ]
     export_name = "stock"
+    detail_url_name = "inventory:safety_stock_edit"
+    can_open = staticmethod(keeps_stock)
+
+
+class SafetyStockEdit(Page):
+    """Change the safety stock of a product in a warehouse (warehouse department)."""
+
+    allowed = staticmethod(keeps_stock)
+
+    def get(self, request, pk: int):
+        level = selectors.stock_level_get(user=request.user, pk=pk)
+        form = SafetyStockForm(request.POST or None, initial={"safety_stock": level.safety_stock})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.safety_stock_set(
+                    actor=request.user,
+                    product=level.product,
+                    warehouse=level.warehouse,
+                    safety_stock=form.cleaned_data["safety_stock"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+            else:
+                messages.success(request, _("Safety stock saved."))
+                return redirect("inventory:stock_list")
+        title = _("Safety stock: %(product)s in %(warehouse)s") % {
+            "product": level.product,
+            "warehouse": level.warehouse,
+        }
+        return render(
+            request, "core/form.html", {"title": title, "form": form}, status=400 if form.errors else 200
+        )
+
+    post = get
+
+
+class ReceiptCreate(Page):
+    """Goods in: book stock arriving from production or purchase (warehouse department)."""
+
+    allowed = staticmethod(keeps_stock)
+
+    def get(self, request):
+        form = ReceiptForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.stock_receive(actor=request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+            else:
+                messages.success(request, _("Goods received."))
+                return redirect("inventory:movement_list")
+        return render(
+            request,
+            "core/form.html",
+            {"title": _("Goods in"), "form": form},
+            status=400 if form.errors else 200,
+        )
+
+    post = get
 
 
 class MovementList(ListPage):
@@ -285,6 +351,8 @@ class MovementList(ListPage):
         Column("actor", gettext_lazy("by")),
     ]
     export_name = "stock-movements"
+    create_url_name = "inventory:receipt_create"
+    can_create = staticmethod(keeps_stock)
 
 
 class DemandList(ListPage):

@@ -91,15 +91,28 @@ class StockCheckViewSet(
         serializer.instance = services.stock_check_create(actor=self.request.user, lines=lines, **data)
 
 
-class StockLevelViewSet(viewsets.ReadOnlyModelViewSet):
-    """Stock per product and warehouse (read-only: stock changes through movements)."""
+class StockLevelViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    """Stock per product and warehouse. Quantities change only through movements; `PATCH` sets the
+    safety stock (warehouse department)."""
 
     serializer_class = StockLevelSerializer
     permission_classes = [HasAnyRole]
     filterset_class = StockLevelFilter
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
         return selectors.stock_levels_for(self.request.user)
+
+    def perform_update(self, serializer):
+        level = serializer.instance
+        serializer.instance = services.safety_stock_set(
+            actor=self.request.user,
+            product=level.product,
+            warehouse=level.warehouse,
+            safety_stock=serializer.validated_data.get("safety_stock", level.safety_stock),
+        )
 
 
 class StockMovementViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,0 +1,111 @@
+"""The state × action × role matrix of the stock-transfer and stock-check flows, with the demo personas.
+
+The expectation tables are written from the business rules (seed 四.1 and the issue), not read off the
+flow declarations: if someone widens or narrows a Step's roles or reach, these tests fail.
+"""
+
+import pytest
+from django.utils import timezone
+
+from yingxiao.inventory.models import StockLevel
+from yingxiao.inventory.services import stock_check_create
+from yingxiao.inventory.workflow import STOCK_CHECK_FLOW, TRANSFER_FLOW
+from yingxiao.workflow.testing import assert_flow_matrix
+
+from .helpers import new_transfer, person, recount, stocked_products, warehouse
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "rep_east",
+    "manager_east",
+    "rep_north",
+    "manager_north",
+    "director",
+    "warehouse",
+    "president",
+    "finance",
+    "dist_e01",
+    "admin",
+]
+
+# Who may take which step of an east request raised by rep_east (everybody else: 403 or 409).
+TRANSFER_ALLOWED = {
+    ("draft", "submit"): {"rep_east"},  # the requester submits his own draft
+    ("draft", "withdraw"): {"rep_east"},
+    ("manager_review", "approve"): {"manager_east"},  # that region's manager, nobody else's
+    ("manager_review", "reject"): {"manager_east"},
+    ("manager_review", "withdraw"): {"rep_east"},  # the requester may withdraw before approval
+    ("hq_review", "approve"): {"director"},  # 营销总部 = the marketing director
+    ("hq_review", "reject"): {"director"},
+    ("hq_review", "withdraw"): {"rep_east"},
+    ("recheck", "resubmit"): {"rep_east"},  # after a fresh stock check
+    ("recheck", "withdraw"): {"rep_east"},
+    ("at_warehouse", "ship"): {"warehouse"},  # 仓储部 ships and receives
+    ("in_transit", "receive"): {"warehouse"},
+    # received and withdrawn are final: nobody may do anything
+}
+
+# A stock check of the east warehouse counted by rep_east: he submits; the warehouse department decides.
+STOCK_CHECK_ALLOWED = {
+    ("draft", "submit"): {"rep_east"},
+    ("submitted", "approve"): {"warehouse"},
+    ("submitted", "reject"): {"warehouse"},
+}
+
+
+@pytest.fixture
+def personas():
+    return {name: person(name) for name in PERSONAS}
+
+
+def test_transfer_flow_matrix(personas):
+    products = stocked_products("WH-HQ1", 2)
+
+    def create():
+        return new_transfer("rep_east", products=products, quantity=1)
+
+    def before_step(document, action):
+        # HQ sent it back for a stock recheck: the requester records a fresh count before resubmitting.
+        if action == "resubmit" and document.status == "recheck":
+            recount("WH-E", "rep_east")
+
+    attempts = assert_flow_matrix(
+        TRANSFER_FLOW, create=create, personas=personas, allowed=TRANSFER_ALLOWED, before_step=before_step
+    )
+    assert attempts == len(TRANSFER_FLOW.states.choices) * len(TRANSFER_FLOW.actions()) * len(PERSONAS)
+
+
+def test_stock_check_flow_matrix(personas):
+    wh = warehouse("WH-E")
+    levels = list(StockLevel.objects.filter(warehouse=wh).select_related("product")[:2])
+
+    def create():
+        # one count matches the books, one is 1 short: approval books a -1 adjustment
+        lines = [(levels[0].product, levels[0].on_hand), (levels[1].product, max(levels[1].on_hand - 1, 0))]
+        return stock_check_create(
+            actor=personas["rep_east"], warehouse=wh, counted_on=timezone.localdate(), lines=lines
+        )
+
+    attempts = assert_flow_matrix(
+        STOCK_CHECK_FLOW, create=create, personas=personas, allowed=STOCK_CHECK_ALLOWED
+    )
+    assert attempts == 4 * 3 * len(PERSONAS)
+
+
+def test_the_matrix_helper_catches_a_wrong_expectation(personas):
+    """The helper itself is honest: claim that manager_north may approve east's request and it fails."""
+    products = stocked_products("WH-HQ1", 1)
+    wrong = {
+        ("draft", "submit"): {"rep_east"},
+        ("manager_review", "approve"): {"manager_east", "manager_north"},
+    }
+    subset = {name: personas[name] for name in ("rep_east", "manager_east", "manager_north")}
+    with pytest.raises(AssertionError) as failure:
+        assert_flow_matrix(
+            TRANSFER_FLOW,
+            create=lambda: new_transfer("rep_east", products=products, quantity=1),
+            personas=subset,
+            allowed=wrong,
+        )
+    assert "manager_review × approve × manager_north: refused" in str(failure.value)

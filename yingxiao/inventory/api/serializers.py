@@ -107,6 +107,7 @@ class StockLevelSerializer(serializers.ModelSerializer):
             "in_transit",
             "safety_stock",
         ]
+        read_only_fields = ["on_hand", "reserved", "in_transit"]
 
 
 class StockMovementSerializer(serializers.ModelSerializer):

@@ -40,6 +40,9 @@ def build_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[A
     widths = [len(str(h)) * 2 + 2 for h in headers]
     for row in rows:
         ws.append(list(row))
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, never a live formula (spreadsheet formula injection)
         for i, value in enumerate(row):
             widths[i] = min(60, max(widths[i], len(str(value)) + 2))
     for i, width in enumerate(widths, start=1):

@@ -76,7 +76,7 @@ MENU: list[Group] = [
         _("System"),
         [
             Entry(_("Audit log"), "core:audit_list", "ti-history", _admin),
-        Entry(_("Users and roles"), "admin:accounts_user_changelist", "ti-user-cog", _admin),
+            Entry(_("Users and roles"), "admin:accounts_user_changelist", "ti-user-cog", _admin),
             Entry(_("API documentation"), "api-docs", "ti-api", _staff),
         ],
     ),

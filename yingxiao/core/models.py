@@ -21,7 +21,7 @@ class Searchable(models.Model):
     """A record found by code, name and pinyin; `search_fields` names the attributes indexed."""
 
     search_fields: tuple[str, ...] = ("code", "name")
-    search_text = models.CharField(max_length=500, editable=False, default="", db_index=True)
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         abstract = True

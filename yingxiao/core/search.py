@@ -22,7 +22,12 @@ def build_search_text(*parts: str | None) -> str:
     words = []
     for part in parts:
         if part:
-            words.append(part.lower())
+            lowered = part.lower()
+            words.append(lowered)
+            if _SPACES.search(
+                lowered
+            ):  # queries lose their spaces (normalize_query), so store it that way too
+                words.append(_SPACES.sub("", lowered))
             words.append(pinyin_keys(part))
     return " ".join(words)
 

@@ -73,6 +73,8 @@ def import_by_code(
         fields = fields_from_row(record)
         existing = model._default_manager.filter(code=code).first()
         if existing:
+            # Columns the file does not have keep their current values.
+            fields = {key: value for key, value in fields.items() if key in record}
             record_update(actor=actor, instance=existing, data=fields, action=AuditEntry.Action.IMPORT)
         else:
             record_create(

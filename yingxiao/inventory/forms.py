@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from yingxiao.accounts.selectors import scope_of
 from yingxiao.catalog.models import Product
 from yingxiao.core.forms import StyledFilterSet, StyledFormMixin, scoped_choices
+from yingxiao.org.forms import RegionChoiceFilter
 from yingxiao.org.models import Warehouse
 from yingxiao.org.selectors import regions_for, warehouses_for
 
@@ -140,12 +141,7 @@ class TransferFilter(StyledFilterSet):
     status = django_filters.ChoiceFilter(
         choices=TransferStatus.choices, label=_("status"), empty_label=_("All statuses")
     )
-    region = django_filters.ModelChoiceFilter(
-        queryset=scoped_choices(regions_for),
-        to_field_name="code",
-        label=_("region"),
-        empty_label=_("All regions"),
-    )
+    region = RegionChoiceFilter()
     destination_warehouse = django_filters.ModelChoiceFilter(
         queryset=scoped_choices(warehouses_for),
         to_field_name="code",
@@ -222,12 +218,7 @@ class MovementFilter(StyledFilterSet):
 class DemandFilter(StyledFilterSet):
     """Filter demand by region and month."""
 
-    region = django_filters.ModelChoiceFilter(
-        queryset=scoped_choices(regions_for),
-        to_field_name="code",
-        label=_("region"),
-        empty_label=_("All regions"),
-    )
+    region = RegionChoiceFilter()
     period = django_filters.DateFilter(label=_("month"), widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:

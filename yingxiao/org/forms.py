@@ -1,6 +1,7 @@
 """Forms and filters for regions, departments and warehouses."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yingxiao.core.forms import ScopedModelForm, StyledFilterSet, scoped_choices
@@ -41,6 +42,23 @@ class WarehouseForm(ScopedModelForm):
         fields = ["code", "name", "kind", "region", "address", "active"]
 
 
+class RegionChoiceFilter(django_filters.ModelChoiceFilter):
+    """Filter by a region (code) the user may see; choosing a 大区 also keeps the rows of its 片区."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", scoped_choices(regions_for))
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("label", _("region"))
+        kwargs.setdefault("empty_label", _("All regions"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        name = self.field_name
+        return qs.filter(Q(**{name: value}) | Q(**{f"{name}__parent": value}))
+
+
 class RegionFilter(StyledFilterSet):
     """Top-level regions or districts."""
 
@@ -62,12 +80,7 @@ class WarehouseFilter(StyledFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=WarehouseKind.choices, label=_("kind"), empty_label=_("All kinds")
     )
-    region = django_filters.ModelChoiceFilter(
-        queryset=scoped_choices(regions_for),
-        to_field_name="code",
-        label=_("region"),
-        empty_label=_("All regions"),
-    )
+    region = RegionChoiceFilter()
 
     class Meta:
         model = Warehouse

@@ -57,6 +57,8 @@ class Region(Searchable, TimeStamped):
             raise ValidationError(
                 {"parent": _("Districts cannot be split further: choose a top-level region.")}
             )
+        if self.parent_id and self.pk and Region.objects.filter(parent_id=self.pk).exists():
+            raise ValidationError({"parent": _("This region has districts, so it cannot become a district.")})
 
 
 class Department(Searchable, TimeStamped):

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from yingxiao.core.forms import ScopedModelForm, StyledFilterSet, scoped_choices
-from yingxiao.org.selectors import regions_for
+from yingxiao.org.forms import RegionChoiceFilter
 
 from .choices import DistributorGrade, DistributorStatus
 from .models import Customer, Distributor
@@ -50,12 +50,7 @@ class CustomerForm(ScopedModelForm):
 class DistributorFilter(StyledFilterSet):
     """Filter distributors by region (code), grade and status."""
 
-    region = django_filters.ModelChoiceFilter(
-        queryset=scoped_choices(regions_for),
-        to_field_name="code",
-        label=_("region"),
-        empty_label=_("All regions"),
-    )
+    region = RegionChoiceFilter()
     grade = django_filters.ChoiceFilter(
         choices=DistributorGrade.choices, label=_("grade"), empty_label=_("All grades")
     )
@@ -71,12 +66,7 @@ class DistributorFilter(StyledFilterSet):
 class CustomerFilter(StyledFilterSet):
     """Filter customers by region (code) and distributor (code)."""
 
-    region = django_filters.ModelChoiceFilter(
-        queryset=scoped_choices(regions_for),
-        to_field_name="code",
-        label=_("region"),
-        empty_label=_("All regions"),
-    )
+    region = RegionChoiceFilter()
     distributor = django_filters.ModelChoiceFilter(
         queryset=scoped_choices(distributors_for),
         to_field_name="code",

@@ -1,10 +1,11 @@
 """The engine: `perform` takes any step of any flow; plus document start, comments, attachments,
 notifications and document numbers."""
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,8 @@ from yingxiao.core.exceptions import Conflict
 from .flow import Flow, Step, flow_for_model
 from .models import Attachment, Comment, Event, Notification, NumberSequence, WorkflowDocument
 from .permissions import acting_principal, users_who_can_take
+
+logger = logging.getLogger(__name__)
 
 
 def next_number(prefix: str, year: int | None = None) -> str:
@@ -151,8 +154,11 @@ def notify(users: list[User], text: str, url: str) -> None:
     if not users:
         return
     Notification.objects.bulk_create([Notification(user=u, text=text[:300], url=url) for u in users])
-    messages = [(text, f"{text}\n\n{url}", None, [u.email]) for u in users if u.email]
-    send_mass_mail(messages, fail_silently=True)
+    messages = [EmailMessage(text, f"{text}\n\n{url}", None, [u.email]) for u in users if u.email]
+    try:
+        mailers.default.send_messages(messages)
+    except OSError:  # the step is already committed; a mail server outage must not hide that
+        logger.warning("notification e-mail not sent", exc_info=True)
 
 
 def notify_after_step(flow: Flow, document: WorkflowDocument, step: Step, actor: User) -> None:

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from ..models import Membership, User
+from ..selectors import scope_of
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -31,4 +32,4 @@ class MeSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "full_name", "email", "phone", "roles", "memberships"]
 
     def get_roles(self, obj) -> list[str]:
-        return sorted({m.role for m in obj.memberships.all()})
+        return sorted(scope_of(obj).roles)

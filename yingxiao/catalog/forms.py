@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from yingxiao.core.forms import ScopedModelForm, StyledFilterSet, scoped_choices
+from yingxiao.core.forms import ScopedModelForm, StyledFilterSet, YesNoFilter, scoped_choices
 
 from .models import Product, ProductCategory
 from .selectors import categories_for
@@ -34,7 +34,7 @@ class ProductFilter(StyledFilterSet):
         label=_("category"),
         empty_label=_("All categories"),
     )
-    active = django_filters.BooleanFilter(label=_("active"))
+    active = YesNoFilter(label=_("active"))
 
     class Meta:
         model = Product

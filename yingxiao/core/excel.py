@@ -129,26 +129,30 @@ def read_rows(file, columns: Sequence[ImportColumn]) -> list[tuple[int, dict[str
     return result
 
 
-def validation_message(error: ValidationError) -> str:
-    """A ValidationError as one line: `field: message; field: message`."""
+def validation_message(error: ValidationError, labels: dict | None = None) -> str:
+    """A ValidationError as one line: `label: message; label: message` (labels: field → shown name)."""
+    labels = labels or {}
     if hasattr(error, "message_dict"):
         return "; ".join(
-            f"{field}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
+            f"{labels.get(field, field)}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
             for field, msgs in error.message_dict.items()
         )
     return " ".join(error.messages)
 
 
 @transaction.atomic
-def import_all_or_nothing(rows: list[tuple[int, dict]], save_row: Callable[[dict], Any]) -> int:
-    """Save every row or none: each row runs in a savepoint so every bad row is found; errors roll back."""
+def import_all_or_nothing(
+    rows: list[tuple[int, dict]], save_row: Callable[[dict], Any], labels: dict | None = None
+) -> int:
+    """Save every row or none: each row runs in a savepoint so every bad row is found; errors roll back.
+    `labels` maps field names to the column headers shown in the error list."""
     errors: list[RowError] = []
     for number, record in rows:
         try:
             with transaction.atomic():
                 save_row(record)
         except ValidationError as exc:
-            errors.append(RowError(number, validation_message(exc)))
+            errors.append(RowError(number, validation_message(exc, labels)))
         except (ValueError, TypeError, LookupError) as exc:
             errors.append(RowError(number, str(exc)))
     if errors:
@@ -204,5 +208,5 @@ def cell_lookup(model, value, field: str, key: str = "code"):
     text = cell_text(value)
     found = model.objects.filter(**{key: text}).first() if text else None
     if found is None:
-        raise ValidationError({field: _("Unknown %(field)s '%(value)s'.") % {"field": field, "value": text}})
+        raise ValidationError({field: _("'%(value)s' does not exist.") % {"value": text}})
     return found

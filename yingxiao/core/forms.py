@@ -3,6 +3,21 @@
 import django_filters
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+# Django 6.1's empty choice label, not yet in Django's own Chinese catalogue: ours carries it.
+gettext_noop("- Select an option -")
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter whose empty choice reads "All" (not Django's "Unknown")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
+        )
+        super().__init__(*args, **kwargs)
 
 
 class StyledFormMixin:

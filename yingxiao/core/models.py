@@ -1,6 +1,8 @@
 """Shared model pieces: timestamps, pinyin search text, and the audit log of master-data changes."""
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,3 +63,37 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+    def _model(self):
+        try:
+            return apps.get_model(self.model)
+        except (LookupError, ValueError):
+            return None
+
+    @property
+    def model_label(self) -> str:
+        """The record type in words (经销商), not its code (partners.distributor)."""
+        model = self._model()
+        return str(model._meta.verbose_name) if model else self.model
+
+    @property
+    def changes_display(self) -> list[tuple[str, str, str]]:
+        """(field label, old, new) for each change, with the fields' translated names."""
+        model = self._model()
+        rows = []
+        for name, (old, new) in self.changes.items():
+            try:
+                field = model._meta.get_field(name) if model else None
+            except FieldDoesNotExist:
+                field = None
+            if field is None:
+                rows.append((name, old, new))
+                continue
+            choices = {str(k): str(v) for k, v in field.flatchoices} if field.choices else {}
+            rows.append((str(field.verbose_name), choices.get(old, old), choices.get(new, new)))
+        return rows
+
+    @property
+    def changes_text(self) -> str:
+        """The changes on one line, for lists and exports."""
+        return "; ".join(f"{label}: {old or '∅'} → {new or '∅'}" for label, old, new in self.changes_display)

@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from yingxiao.accounts.selectors import Scope, scope_of
@@ -265,7 +265,9 @@ class ImportPage(Page):
             count = type(self).service(actor=request.user, file=upload)
         except ImportRejected as exc:
             return self.show(request, errors=[(e.row, e.message) for e in exc.errors], status=400)
-        messages.success(request, _("%(count)d rows imported.") % {"count": count})
+        messages.success(
+            request, ngettext("%(count)d row imported.", "%(count)d rows imported.", count) % {"count": count}
+        )
         return redirect(self.list_url_name)
 
     def show(self, request, errors=None, status: int = 200):

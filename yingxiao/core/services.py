@@ -81,4 +81,4 @@ def import_by_code(
                 actor=actor, model=model, data={"code": code, **fields}, action=AuditEntry.Action.IMPORT
             )
 
-    return import_all_or_nothing(rows, save)
+    return import_all_or_nothing(rows, save, labels={c.key: c.label for c in columns})

@@ -111,7 +111,7 @@ class AuditList(ListPage):
         Column("at", gettext_lazy("time")),
         Column("actor", gettext_lazy("by")),
         Column("action", gettext_lazy("action")),
-        Column("model", gettext_lazy("record type")),
+        Column("model_label", gettext_lazy("record type")),
         Column("object_repr", gettext_lazy("record")),
-        Column("changes", gettext_lazy("changes")),
+        Column("changes_text", gettext_lazy("changes")),
     ]

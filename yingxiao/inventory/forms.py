@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yingxiao.accounts.selectors import scope_of
 from yingxiao.catalog.models import Product
-from yingxiao.core.forms import StyledFilterSet, StyledFormMixin, scoped_choices
+from yingxiao.core.forms import StyledFilterSet, StyledFormMixin, YesNoFilter, scoped_choices
 from yingxiao.org.forms import RegionChoiceFilter
 from yingxiao.org.models import Warehouse
 from yingxiao.org.selectors import regions_for, warehouses_for
@@ -182,7 +182,7 @@ class StockLevelFilter(StyledFilterSet):
         empty_label=_("All warehouses"),
     )
     product = django_filters.CharFilter(field_name="product__code", label=_("product code"))
-    below_safety = django_filters.BooleanFilter(method="filter_below_safety", label=_("below safety stock"))
+    below_safety = YesNoFilter(method="filter_below_safety", label=_("below safety stock"))
 
     class Meta:
         model = StockLevel

@@ -97,6 +97,11 @@ class Flow:
         """Every role named by a step."""
         return {role for step in self.steps for role in step.roles}
 
+    def action_label(self, action: str) -> str:
+        """The translated label of an action (its first step's label)."""
+        step = next((s for s in self.steps if s.action == action), None)
+        return str(step.label) if step else action
+
     def state_label(self, state: str) -> str:
         """The translated label of a state."""
         return str(self.states(state).label)

@@ -6,7 +6,8 @@ make-up working days on weekends)."""
 from datetime import date, timedelta
 
 import chinese_calendar
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .flow import flows
@@ -35,7 +36,11 @@ def working_days_between(start: date, end: date) -> int:
 
 def send_reminders(today: date | None = None) -> int:
     """Remind whoever can act on documents waiting for more than two working days; returns reminders sent."""
-    today = today or timezone.localdate()
+    with translation.override(settings.LANGUAGE_CODE):
+        return _send_reminders(today or timezone.localdate())
+
+
+def _send_reminders(today: date) -> int:
     sent = 0
     for flow in flows():
         # Drafts wait for their author, not for an approver: no reminder for the initial state.

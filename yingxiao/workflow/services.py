@@ -4,11 +4,12 @@ notifications and document numbers."""
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yingxiao.accounts.models import User
@@ -76,7 +77,7 @@ def _check_step(flow: Flow, document: WorkflowDocument, action: str, expected_ve
     if step is None:
         raise Conflict(
             _("'%(action)s' is not possible while the document is %(state)s.")
-            % {"action": action, "state": flow.state_label(document.status)},
+            % {"action": flow.action_label(action), "state": flow.state_label(document.status)},
             code="wrong_state",
         )
     return step
@@ -162,7 +163,13 @@ def notify(users: list[User], text: str, url: str) -> None:
 
 
 def notify_after_step(flow: Flow, document: WorkflowDocument, step: Step, actor: User) -> None:
-    """Tell whoever can act next that the document waits for them, and the creator what happened."""
+    """Tell whoever can act next that the document waits for them, and the creator what happened.
+    Messages are stored in the house language (Chinese), whatever language the actor uses."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _notify_after_step(flow, document, step, actor)
+
+
+def _notify_after_step(flow: Flow, document: WorkflowDocument, step: Step, actor: User) -> None:
     url = document_url(flow, document)
     waiting = [u for s in flow.steps_from(document.status) for u in users_who_can_take(flow, s, document)]
     waiting = [u for u in waiting if u.pk != actor.pk]

@@ -195,9 +195,9 @@ def test_one_bad_row_saves_nothing_and_every_bad_row_is_listed(admin_user):
     errors = {e.row: e.message for e in exc.value.errors}
     assert sorted(errors) == [3, 4, 5, 6]
     assert "category" in errors[3] and "no-such-category" in errors[3]
-    assert "list_price" in errors[4]
-    assert "code" in errors[5] and "T-910" in errors[5]
-    assert "list_price" in errors[6] and "十二元" in errors[6]
+    assert "标准单价" in errors[4]
+    assert "编码" in errors[5] and "T-910" in errors[5]
+    assert "标准单价" in errors[6] and "十二元" in errors[6]
     assert Product.objects.count() == products
     assert not Product.objects.filter(code__startswith="T-91").exists()
     assert Product.objects.get(code="W-100").list_price == Decimal("2599.00")
@@ -219,7 +219,7 @@ def test_missing_required_values_are_reported(admin_user):
     with pytest.raises(ImportRejected) as exc:
         product_import(actor=admin_user, file=xlsx_file(KEYS, rows))
     [error] = exc.value.errors
-    assert error.row == 2 and "name" in error.message and "unit" in error.message
+    assert error.row == 2 and "名称" in error.message and "单位" in error.message
 
 
 def test_a_missing_required_column_is_reported_as_row_one(admin_user):

@@ -151,7 +151,7 @@ def test_the_import_page_lists_every_bad_row_and_saves_nothing(client_as):
     assert response.status_code == 400
     errors = response.context["errors"]
     assert [row for row, _message in errors] == [3, 4]
-    assert "ghost" in errors[0][1] and "list_price" in errors[1][1]
+    assert "ghost" in errors[0][1] and "标准单价" in errors[1][1]
     html = response.content.decode()
     assert "<td>3</td>" in html and "<td>4</td>" in html and "ghost" in html
     assert not Product.objects.filter(code__in=["T-210", "T-211", "T-212"]).exists()

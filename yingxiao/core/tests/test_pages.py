@@ -227,7 +227,7 @@ def test_the_audit_log_export_lists_the_changes(client_as, admin_user):
     headers, rows = read_xlsx(client_as("admin").get(reverse("core:audit_list"), {"export": "xlsx"}).content)
     assert len(headers) == 6
     newest = rows[0]
-    assert "W-100" in newest[4] and "list_price" in newest[5]
+    assert "W-100" in newest[4] and "标准单价" in newest[5]
 
 
 # --- a fixed number of queries per list page ---------------------------------------------------------

@@ -4,11 +4,13 @@ The expectation tables are written from the business rules (seed 四.1 and the i
 flow declarations: if someone widens or narrows a Step's roles or reach, these tests fail.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from yingxiao.inventory.models import StockLevel
-from yingxiao.inventory.services import stock_check_create
+from yingxiao.inventory.services import stock_check_create, transfer_create
 from yingxiao.inventory.workflow import STOCK_CHECK_FLOW, TRANSFER_FLOW
 from yingxiao.workflow.testing import assert_flow_matrix
 
@@ -61,9 +63,18 @@ def personas():
 
 def test_transfer_flow_matrix(personas):
     products = stocked_products("WH-HQ1", 2)
+    rep, source, destination = personas["rep_east"], warehouse("WH-HQ1"), warehouse("WH-E")
+    wanted_by = timezone.localdate() + timedelta(days=14)
 
     def create():
-        return new_transfer("rep_east", products=products, quantity=1)
+        # a fresh east request by rep_east from WH-HQ1 to WH-E, of products in stock at WH-HQ1
+        return transfer_create(
+            actor=rep,
+            source_warehouse=source,
+            destination_warehouse=destination,
+            wanted_by=wanted_by,
+            lines=[(p, 1, "matrix") for p in products],
+        )
 
     def before_step(document, action):
         # HQ sent it back for a stock recheck: the requester records a fresh count before resubmitting.

@@ -209,13 +209,13 @@ def test_one_bad_distributor_row_saves_nothing(admin_user):
 
     errors = {e.row: e.message for e in exc.value.errors}
     assert sorted(errors) == [3, 4, 5, 6, 7, 8, 9]
-    assert "region" in errors[3] and "atlantis" in errors[3]
-    assert "grade" in errors[4]
-    assert "credit_limit" in errors[5]
-    assert "rep" in errors[6] and "ghost_user" in errors[6]
-    assert "code" in errors[7]
-    assert "credit_limit" in errors[8]
-    assert "status" in errors[9]
+    assert "大区编码" in errors[3] and "atlantis" in errors[3]
+    assert "等级" in errors[4]
+    assert "信用额度" in errors[5]
+    assert "负责区域人员" in errors[6] and "ghost_user" in errors[6]
+    assert "编码" in errors[7]
+    assert "信用额度" in errors[8]
+    assert "状态" in errors[9]
     assert Distributor.objects.count() == count
     assert not Distributor.objects.filter(code="E60").exists()
 

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         # In-app notifications are part of the demo; the e-mails they would send are not.
         with (
             transaction.atomic(),
-            override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}),
+            override_settings(
+                MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+            ),
         ):
             admin = ensure_admin()
             for app in DEMO_APPS:

@@ -36,3 +36,13 @@ def test_pages_are_chinese_by_default_and_english_after_the_switch(client_as):
     en = client.get(url)
     assert "Distributors" in en.content.decode()
     assert en["Content-Language"] == "en"
+
+
+def test_the_chinese_catalogue_is_complete_and_has_no_fuzzy_entries():
+    import polib
+    from django.conf import settings
+
+    po = polib.pofile(str(settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+    assert len(po) > 400
+    assert [e.msgid for e in po.untranslated_entries()] == []
+    assert [e.msgid for e in po.fuzzy_entries()] == []

@@ -191,10 +191,55 @@ class DetailPage(Page):
         return render(request, self.template_name, context)
 
 
-class FormPage(Page):
-    """Create (no pk) or edit (pk) a record: the form validates, the service writes."""
+def add_service_error(form, exc: ValidationError | PermissionDenied) -> None:
+    """Show a service's refusal on the form: on the field it names when the form has it, else on top."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc))
+    elif hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class ServiceFormPage(Page):
+    """A form whose valid data goes to one service; the service's refusals show on the form (400)."""
 
     template_name = "core/form.html"
+    success_message: ClassVar[Any] = gettext_lazy("Saved.")
+
+    def make_form(self, request, data, **kwargs):
+        """The unbound (data=None) or bound form."""
+        raise NotImplementedError
+
+    def call_service(self, request, form, **kwargs) -> str:
+        """Write through the service; return the URL to go to afterwards."""
+        raise NotImplementedError
+
+    def title_for(self, **kwargs) -> str:
+        """The page title."""
+        return str(self.title)
+
+    def get(self, request, **kwargs):
+        form = self.make_form(request, request.POST if request.method == "POST" else None, **kwargs)
+        if request.method == "POST" and form.is_valid():
+            try:
+                url = self.call_service(request, form, **kwargs)
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, str(self.success_message))
+                return redirect(url)
+        context = {"title": self.title_for(**kwargs), "form": form}
+        return render(request, self.template_name, context, status=400 if form.errors else 200)
+
+    def post(self, request, **kwargs):
+        return self.get(request, **kwargs)
+
+
+class FormPage(ServiceFormPage):
+    """Create (no pk) or edit (pk) a record: the model form validates, the service writes."""
+
     form_class: ClassVar[Any]
     create_service: ClassVar[Callable]
     update_service: ClassVar[Callable]
@@ -203,43 +248,25 @@ class FormPage(Page):
     detail_url_name: ClassVar[str]
     allowed = staticmethod(lambda scope: scope.is_admin)
 
-    def get_form(self, request, instance=None):
-        data = request.POST if request.method == "POST" else None
+    def make_form(self, request, data, pk: int | None = None):
+        instance = type(self).getter(user=request.user, pk=pk) if pk else None
         return self.form_class(data=data, instance=instance, user=request.user)
 
-    def get(self, request, pk: int | None = None):
-        instance = type(self).getter(user=request.user, pk=pk) if pk else None
-        return self.show(request, self.get_form(request, instance), instance)
+    def call_service(self, request, form, pk: int | None = None) -> str:
+        if pk is None:
+            saved = type(self).create_service(actor=request.user, **form.cleaned_data)
+        else:
+            fresh = type(self).getter(user=request.user, pk=pk)  # validation changed the form's instance
+            saved = type(self).update_service(
+                actor=request.user, **{self.update_kwarg: fresh}, **form.cleaned_data
+            )
+        return reverse(self.detail_url_name, args=[saved.pk])
 
-    def post(self, request, pk: int | None = None):
-        instance = type(self).getter(user=request.user, pk=pk) if pk else None
-        form = self.get_form(request, instance)
-        if form.is_valid():
-            try:
-                if instance is None:
-                    saved = type(self).create_service(actor=request.user, **form.cleaned_data)
-                else:
-                    fresh = type(self).getter(user=request.user, pk=pk)  # the form changed `instance`
-                    saved = type(self).update_service(
-                        actor=request.user, **{self.update_kwarg: fresh}, **form.cleaned_data
-                    )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(self.detail_url_name, pk=saved.pk)
-        return self.show(request, form, instance, status=400)
-
-    def show(self, request, form, instance, status: int = 200):
-        model_name = self.form_class._meta.model._meta.verbose_name
-        title = (
-            _("Edit %(thing)s") % {"thing": instance}
-            if instance
-            else _("New %(thing)s") % {"thing": model_name}
-        )
-        return render(
-            request, self.template_name, {"title": title, "form": form, "object": instance}, status=status
-        )
+    def title_for(self, pk: int | None = None) -> str:
+        model = self.form_class._meta.model
+        if pk:
+            return _("Edit %(thing)s") % {"thing": model._default_manager.get(pk=pk)}
+        return _("New %(thing)s") % {"thing": model._meta.verbose_name}
 
 
 class ImportPage(Page):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from yingxiao.accounts.choices import REGIONAL_ROLES, Role
 from yingxiao.accounts.selectors import scope_of
+from yingxiao.workflow.permissions import include_delegated
 
 from .choices import OPEN_TRANSFER_STATES
 from .models import Demand, StockCheck, StockLevel, StockMovement, TransferLine, TransferRequest
@@ -56,6 +57,7 @@ def _regional_or_warehouse_q(scope, region_field: str, warehouse_fields: tuple[s
     return q
 
 
+@include_delegated
 def stock_checks_for(user) -> QuerySet[StockCheck]:
     """Company-wide staff: all; regional staff: checks of their regions' warehouses; warehouse keepers of
     one site: that site's checks."""
@@ -75,6 +77,7 @@ def stock_check_get(*, user, pk: int) -> StockCheck:
     return get_object_or_404(stock_checks_for(user), pk=pk)
 
 
+@include_delegated
 def transfer_requests_for(user) -> QuerySet[TransferRequest]:
     """Company-wide staff: all; regional staff: their regions'; a one-site warehouse keeper: requests from
     or to that site; portal users: none."""

@@ -240,9 +240,9 @@ def _validate_warehouses(actor: User, source: Warehouse, destination: Warehouse)
         raise ValidationError({"destination_warehouse": _("Source and destination must differ.")})
     if destination.region_id is None:
         raise ValidationError({"destination_warehouse": _("Choose your region's warehouse as destination.")})
-    scope = scope_of(actor)
-    if not any(scope.role_reaches(r, region_id=destination.region_id) for r in REGIONAL_ROLES):
-        raise PermissionDenied(_("You can only request stock for your own region's warehouses."))
+    # Seed 四.1: the region's 营销人员 raise requests; their manager approves them.
+    if not scope_of(actor).role_reaches(Role.REGIONAL_REP, region_id=destination.region_id):
+        raise PermissionDenied(_("Only a regional rep can request stock, for their own region's warehouses."))
     return Region.objects.get(pk=destination.region_id)
 
 

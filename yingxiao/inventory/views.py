@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from yingxiao.accounts.choices import REGIONAL_ROLES
 from yingxiao.accounts.selectors import scope_of
 from yingxiao.core.excel import validation_message
-from yingxiao.core.pages import Column, ListPage, Page, staff_only
+from yingxiao.core.pages import Column, ListPage, Page, ServiceFormPage, add_service_error, staff_only
 from yingxiao.core.pdf import pdf_response
 from yingxiao.org.models import Warehouse
 from yingxiao.org.selectors import warehouses_for
@@ -38,6 +39,11 @@ from .forms import (
 )
 from .models import StockLevel
 from .workflow import STOCK_CHECK_FLOW, TRANSFER_FLOW
+
+
+def requests_stock(scope) -> bool:
+    """A regional rep: raises transfer requests (seed 四.1: 营销人员)."""
+    return "regional_rep" in scope.roles
 
 
 def regional(scope) -> bool:
@@ -71,7 +77,7 @@ class TransferList(ListPage):
     ]
     detail_url_name = "inventory:transfer_detail"
     create_url_name = "inventory:transfer_create"
-    can_create = staticmethod(regional)
+    can_create = staticmethod(requests_stock)
     export_name = "transfer-requests"
 
 
@@ -124,10 +130,8 @@ def _transfer_form_page(request, transfer=None):
                 transfer = services.transfer_create(actor=request.user, **fields)
             else:
                 transfer = services.transfer_update(actor=request.user, transfer=transfer, **fields)
-        except ValidationError as exc:
-            header.add_error(None, validation_message(exc))
-        except PermissionDenied as exc:
-            header.add_error(None, str(exc))
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(header, exc)
         else:
             messages.success(request, _("Saved. Submit it when it is complete."))
             return redirect("inventory:transfer_detail", pk=transfer.pk)
@@ -144,7 +148,7 @@ def _transfer_form_page(request, transfer=None):
 class TransferCreate(Page):
     """Draft a transfer request for one's region."""
 
-    allowed = staticmethod(regional)
+    allowed = staticmethod(requests_stock)
 
     def get(self, request):
         return _transfer_form_page(request)
@@ -155,7 +159,7 @@ class TransferCreate(Page):
 class TransferEdit(Page):
     """Change a draft or a request sent back for recheck (the requester)."""
 
-    allowed = staticmethod(regional)
+    allowed = staticmethod(staff_only)  # visibility (404) first, then "only the requester" (403)
 
     def get(self, request, pk: int):
         transfer = selectors.transfer_get(user=request.user, pk=pk)
@@ -198,7 +202,7 @@ class ShortfallPage(Page):
             "title": _("Shortfalls"),
             "rows": rows,
             "sources": sources,
-            "can_request": regional(scope_of(request.user)),
+            "can_request": requests_stock(scope_of(request.user)),
             "period": selectors.current_period(),
             "wanted_by": timezone.localdate() + timedelta(days=7),
         }
@@ -206,8 +210,8 @@ class ShortfallPage(Page):
 
     def post(self, request):
         """Create a draft transfer request pre-filled with the chosen shortfalls for one warehouse."""
-        if not regional(scope_of(request.user)):
-            raise PermissionDenied(_("Only regional staff raise transfer requests."))
+        if not requests_stock(scope_of(request.user)):
+            raise PermissionDenied(_("Only regional reps raise transfer requests."))
         chosen = {s.level.pk: s for s in selectors.shortfalls_for(request.user)}
         picked = [
             chosen[int(pk)] for pk in request.POST.getlist("level") if pk.isdigit() and int(pk) in chosen
@@ -273,61 +277,47 @@ class StockLevelList(ListPage):
     can_open = staticmethod(keeps_stock)
 
 
-class SafetyStockEdit(Page):
+class SafetyStockEdit(ServiceFormPage):
     """Change the safety stock of a product in a warehouse (warehouse department)."""
 
     allowed = staticmethod(keeps_stock)
+    success_message = gettext_lazy("Safety stock saved.")
 
-    def get(self, request, pk: int):
+    def make_form(self, request, data, pk: int):
         level = selectors.stock_level_get(user=request.user, pk=pk)
-        form = SafetyStockForm(request.POST or None, initial={"safety_stock": level.safety_stock})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.safety_stock_set(
-                    actor=request.user,
-                    product=level.product,
-                    warehouse=level.warehouse,
-                    safety_stock=form.cleaned_data["safety_stock"],
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
-            else:
-                messages.success(request, _("Safety stock saved."))
-                return redirect("inventory:stock_list")
-        title = _("Safety stock: %(product)s in %(warehouse)s") % {
+        return SafetyStockForm(data, initial={"safety_stock": level.safety_stock})
+
+    def call_service(self, request, form, pk: int) -> str:
+        level = selectors.stock_level_get(user=self.request.user, pk=pk)
+        services.safety_stock_set(
+            actor=request.user,
+            product=level.product,
+            warehouse=level.warehouse,
+            safety_stock=form.cleaned_data["safety_stock"],
+        )
+        return reverse("inventory:stock_list")
+
+    def title_for(self, pk: int) -> str:
+        level = selectors.stock_level_get(user=self.request.user, pk=pk)
+        return _("Safety stock: %(product)s in %(warehouse)s") % {
             "product": level.product,
             "warehouse": level.warehouse,
         }
-        return render(
-            request, "core/form.html", {"title": title, "form": form}, status=400 if form.errors else 200
-        )
-
-    post = get
 
 
-class ReceiptCreate(Page):
+class ReceiptCreate(ServiceFormPage):
     """Goods in: book stock arriving from production or purchase (warehouse department)."""
 
     allowed = staticmethod(keeps_stock)
+    title = gettext_lazy("Goods in")
+    success_message = gettext_lazy("Goods received.")
 
-    def get(self, request):
-        form = ReceiptForm(request.POST or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.stock_receive(actor=request.user, **form.cleaned_data)
-            except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
-            else:
-                messages.success(request, _("Goods received."))
-                return redirect("inventory:movement_list")
-        return render(
-            request,
-            "core/form.html",
-            {"title": _("Goods in"), "form": form},
-            status=400 if form.errors else 200,
-        )
+    def make_form(self, request, data):
+        return ReceiptForm(data, user=request.user)
 
-    post = get
+    def call_service(self, request, form) -> str:
+        services.stock_receive(actor=request.user, **form.cleaned_data)
+        return reverse("inventory:movement_list")
 
 
 class MovementList(ListPage):
@@ -377,35 +367,20 @@ class DemandList(ListPage):
     export_name = "demand"
 
 
-class DemandCreate(Page):
+class DemandCreate(ServiceFormPage):
     """Record (or correct) a month's expected demand."""
 
     allowed = staticmethod(regional)
+    title = gettext_lazy("Record demand")
+    success_message = gettext_lazy("Demand recorded.")
 
-    def get(self, request):
-        form = DemandForm(
-            request.POST or None,
-            user=request.user,
-            initial={"period": selectors.current_period().strftime("%Y-%m")},
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.demand_record(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, validation_message(exc))
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Demand recorded."))
-                return redirect("inventory:demand_list")
-        return render(
-            request,
-            "core/form.html",
-            {"title": _("Record demand"), "form": form},
-            status=400 if request.method == "POST" else 200,
-        )
+    def make_form(self, request, data):
+        initial = {"period": selectors.current_period().strftime("%Y-%m")}
+        return DemandForm(data, user=request.user, initial=initial)
 
-    post = get
+    def call_service(self, request, form) -> str:
+        services.demand_record(actor=request.user, **form.cleaned_data)
+        return reverse("inventory:demand_list")
 
 
 class StockCheckList(ListPage):
@@ -446,10 +421,8 @@ class StockCheckCreate(Page):
             ]
             try:
                 check = services.stock_check_create(actor=request.user, lines=lines, **header.cleaned_data)
-            except ValidationError as exc:
-                header.add_error(None, validation_message(exc))
-            except PermissionDenied as exc:
-                header.add_error(None, str(exc))
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_error(header, exc)
             else:
                 messages.success(request, _("Saved. Submit it for approval by the warehouse department."))
                 return redirect("inventory:stock_check_detail", pk=check.pk)

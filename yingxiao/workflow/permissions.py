@@ -5,11 +5,12 @@ the engine's check) and `actionable_q` as a database filter (the inbox), so the 
 per flow whatever the number of documents. The tests compare the two.
 """
 
-from functools import reduce
+from collections.abc import Callable
+from functools import reduce, wraps
 from operator import or_
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from yingxiao.accounts.models import Membership, User
@@ -60,6 +61,20 @@ def principals(user: User) -> list[tuple[User, User | None]]:
         cached = [(user, None)] + [(d.from_user, d.from_user) for d in active_delegations_to(user)]
         setattr(user, "_yingxiao_principals", cached)  # noqa: B010 - a per-request cache, like scope_of
     return cached
+
+
+def include_delegated(selector: Callable[[User], QuerySet]) -> Callable[[User], QuerySet]:
+    """Wrap a document selector so a delegate also sees what each of their delegators sees today."""
+
+    @wraps(selector)
+    def documents_for(user):
+        documents = selector(user)
+        if getattr(user, "is_authenticated", False):
+            for principal, _on_behalf_of in principals(user)[1:]:
+                documents = documents | selector(principal)
+        return documents
+
+    return documents_for
 
 
 def acting_principal(flow: Flow, step: Step, document, actor: User) -> tuple[User, User | None]:

@@ -36,8 +36,10 @@ def _step_data(request, action: str) -> dict:
 def take_step(request, flow_name: str, pk: int, action: str):
     """Perform a step from the document page; errors come back as a message on the same page."""
     flow, document = _flow_and_document(request, flow_name, pk)
-    version = request.POST.get("version")
+    version = request.POST.get("version", "")
     try:
+        if version and not version.isdigit():
+            raise ValidationError({"version": _("The page sent an invalid version; reload it.")})
         services.perform(
             document=document,
             action=action,

@@ -248,11 +248,13 @@ class FormPage(ServiceFormPage):
     detail_url_name: ClassVar[str]
     allowed = staticmethod(lambda scope: scope.is_admin)
 
-    def make_form(self, request, data, pk: int | None = None):
+    def make_form(self, request, data, **kwargs):
+        pk = kwargs.get("pk")
         instance = type(self).getter(user=request.user, pk=pk) if pk else None
         return self.form_class(data=data, instance=instance, user=request.user)
 
-    def call_service(self, request, form, pk: int | None = None) -> str:
+    def call_service(self, request, form, **kwargs) -> str:
+        pk = kwargs.get("pk")
         if pk is None:
             saved = type(self).create_service(actor=request.user, **form.cleaned_data)
         else:
@@ -262,7 +264,8 @@ class FormPage(ServiceFormPage):
             )
         return reverse(self.detail_url_name, args=[saved.pk])
 
-    def title_for(self, pk: int | None = None) -> str:
+    def title_for(self, **kwargs) -> str:
+        pk = kwargs.get("pk")
         model = self.form_class._meta.model
         if pk:
             return _("Edit %(thing)s") % {"thing": model._default_manager.get(pk=pk)}

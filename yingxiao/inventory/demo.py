@@ -104,15 +104,17 @@ def load_transfers() -> None:
         transfer = _transfer(rep, destination, products[index * 2 : index * 2 + 2], 20)
         for step in steps:
             if step == "submit":
-                perform(document=transfer, action="submit", actor=rep)
+                transfer = perform(document=transfer, action="submit", actor=rep)
             elif step == "approve_m":
-                perform(document=transfer, action="approve", actor=manager, comment="同意，请总部审批")
+                transfer = perform(
+                    document=transfer, action="approve", actor=manager, comment="同意，请总部审批"
+                )
             elif step == "reject_m":
                 perform(
                     document=transfer, action="reject", actor=manager, comment="数量偏大，请核实需求后再报"
                 )
             elif step == "approve_hq":
-                perform(document=transfer, action="approve", actor=director, comment="同意调货")
+                transfer = perform(document=transfer, action="approve", actor=director, comment="同意调货")
             elif step == "reject_hq":
                 perform(
                     document=transfer,
@@ -121,12 +123,11 @@ def load_transfers() -> None:
                     comment="区域仓库存数据存疑，请重新清查",
                 )
             elif step == "withdraw":
-                perform(document=transfer, action="withdraw", actor=rep, comment="客户取消订单")
+                transfer = perform(document=transfer, action="withdraw", actor=rep, comment="客户取消订单")
             elif step == "ship":
-                perform(document=transfer, action="ship", actor=keeper, comment="已发物流")
+                transfer = perform(document=transfer, action="ship", actor=keeper, comment="已发物流")
             elif step == "receive":
-                perform(document=transfer, action="receive", actor=keeper, comment="已验收入库")
-            transfer.refresh_from_db()
+                transfer = perform(document=transfer, action="receive", actor=keeper, comment="已验收入库")
 
 
 def load_stock_checks() -> None:
@@ -143,7 +144,7 @@ def load_stock_checks() -> None:
             actor=rep, warehouse=warehouse, counted_on=timezone.localdate(), lines=lines, note="月末盘点"
         )
         if submit:
-            perform(document=check, action="submit", actor=rep)
+            check = perform(document=check, action="submit", actor=rep)
         if approve:
             perform(document=check, action="approve", actor=keeper, comment="差异已核实")
 

@@ -114,6 +114,7 @@ TRANSFER_FLOW = register(
                 S.WITHDRAWN,
                 (Role.REGIONAL_REP,),
                 _("Withdraw"),
+                optional=True,
                 reach=Reach.CREATOR,
                 style="outline-danger",
                 confirm=_("The request will be closed without a transfer."),

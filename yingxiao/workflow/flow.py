@@ -35,6 +35,8 @@ class Step:
     `approval` steps can't be taken by the document's submitter, through any role or delegation.
     `submits` marks the step whose actor becomes the submitter.
     `form` is a Django form class taking `document=`; its cleaned data reaches guard and effect.
+    `optional` steps (withdraw, cancel) may be taken but nobody waits for them: they put nothing in the
+    inbox and send no notification or reminder.
     """
 
     action: str
@@ -49,6 +51,7 @@ class Step:
     submits: bool = False
     guard: Hook | None = None
     effect: Hook | None = None
+    optional: bool = False
     style: str = "primary"
     confirm: str | Promise = ""
     form: Any = None
@@ -81,6 +84,10 @@ class Flow:
     def steps_from(self, state: str) -> list[Step]:
         """Steps that may start from `state`."""
         return [s for s in self.steps if state in s.sources]
+
+    def awaited_steps(self, state: str) -> list[Step]:
+        """Steps from `state` that someone is expected to take (not the optional ones)."""
+        return [s for s in self.steps_from(state) if not s.optional]
 
     def actions(self) -> list[str]:
         """Every action name, once, in declaration order."""

@@ -11,9 +11,10 @@ from operator import or_
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yingxiao.accounts.models import Membership, User
+from yingxiao.accounts.models import Delegation, Membership, User
 from yingxiao.accounts.selectors import active_delegations_to, scope_of
 
 from .flow import Flow, Reach, Step
@@ -128,6 +129,8 @@ def actionable_q(flow: Flow, user: User) -> Q | None:
     parts = []
     for principal, _on_behalf_of in principals(user):
         for step in flow.steps:
+            if step.optional:
+                continue
             role_qs = [q for role in step.roles if (q := _role_q(flow, step, role, principal)) is not None]
             if not role_qs:
                 continue
@@ -137,6 +140,23 @@ def actionable_q(flow: Flow, user: User) -> Q | None:
                     q &= ~Q(submitted_by=pk) & ~Q(submitted_for=pk)
             parts.append(q)
     return reduce(or_, parts) if parts else None
+
+
+def users_waited_for(flow: Flow, document) -> list[User]:
+    """Who the document now waits for: holders of an awaited step's role, and their delegates today."""
+    users = {
+        u.pk: u for s in flow.awaited_steps(document.status) for u in users_who_can_take(flow, s, document)
+    }
+    delegates = Delegation.objects.filter(
+        from_user__in=list(users),
+        start__lte=timezone.localdate(),
+        end__gte=timezone.localdate(),
+        revoked_at__isnull=True,
+        to_user__is_active=True,
+    ).select_related("to_user")
+    for delegation in delegates:
+        users.setdefault(delegation.to_user_id, delegation.to_user)
+    return list(users.values())
 
 
 def users_who_can_take(flow: Flow, step: Step, document) -> list[User]:

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .flow import flows
-from .permissions import users_who_can_take
+from .permissions import users_waited_for
 from .services import document_url, notify
 
 REMIND_AFTER_WORKING_DAYS = 2
@@ -51,11 +51,7 @@ def _send_reminders(today: date) -> int:
             waited = working_days_between(since, today)
             if waited <= REMIND_AFTER_WORKING_DAYS:
                 continue
-            users = [
-                u
-                for step in flow.steps_from(document.status)
-                for u in users_who_can_take(flow, step, document)
-            ]
+            users = users_waited_for(flow, document)
             if not users:
                 continue
             notify(

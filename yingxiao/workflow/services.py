@@ -17,7 +17,7 @@ from yingxiao.core.exceptions import Conflict
 
 from .flow import Flow, Step, flow_for_model
 from .models import Attachment, Comment, Event, Notification, NumberSequence, WorkflowDocument
-from .permissions import acting_principal, users_who_can_take
+from .permissions import acting_principal, users_waited_for
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,10 @@ def perform(
     flow = flow_for_model(type(document))
     with transaction.atomic():
         doc = _locked(document)
-        step = _check_step(flow, doc, action, expected_version)
+        # Without an explicit version, the caller's copy is the version they saw: if someone else moved the
+        # document meanwhile (two approvers at once), the loser gets 409, not a confusing 403.
+        seen = expected_version if expected_version is not None else document.version
+        step = _check_step(flow, doc, action, seen)
         principal, on_behalf_of = acting_principal(flow, step, doc, actor)
         comment = (comment or "").strip()
         if step.comment_required and not comment:
@@ -171,8 +174,7 @@ def notify_after_step(flow: Flow, document: WorkflowDocument, step: Step, actor:
 
 def _notify_after_step(flow: Flow, document: WorkflowDocument, step: Step, actor: User) -> None:
     url = document_url(flow, document)
-    waiting = [u for s in flow.steps_from(document.status) for u in users_who_can_take(flow, s, document)]
-    waiting = [u for u in waiting if u.pk != actor.pk]
+    waiting = [u for u in users_waited_for(flow, document) if u.pk != actor.pk]
     notify(
         waiting,
         _("%(number)s (%(process)s) waits for you: %(state)s")

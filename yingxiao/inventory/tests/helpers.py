@@ -53,7 +53,7 @@ def new_transfer(
     quantity: int = 3,
     lines: list[tuple[Product, int]] | None = None,
 ) -> TransferRequest:
-    """A fresh draft 调货申请单 by `rep` (east by default) from an HQ warehouse, of products in stock there."""
+    """A fresh draft 调货申请单 by `rep` (east by default) from an HQ warehouse, of products stocked there."""
     if lines is None:
         products = products or stocked_products(source)
         lines = [(p, quantity) for p in products]

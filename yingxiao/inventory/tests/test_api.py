@@ -5,6 +5,8 @@ can neither see nor act on east's requests; plus the issue's walk-through by API
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from yingxiao.inventory.models import TransferRequest
@@ -100,13 +102,19 @@ def test_a_draft_can_be_changed_by_its_requester_until_submitted(api_as):
     document = new_transfer()
     [c] = stocked_products("WH-HQ2", 1)
     client = api_as("rep_east")
-    response = client.patch(url(document), {"lines": [{"product": c.code, "quantity": 4}], "source_warehouse": "WH-HQ2"},
-                            format="json")
+    response = client.patch(
+        url(document),
+        {"lines": [{"product": c.code, "quantity": 4}], "source_warehouse": "WH-HQ2"},
+        format="json",
+    )
     assert response.status_code == 200, response.json()
     assert [(ln["product"], ln["quantity"]) for ln in response.json()["lines"]] == [(c.code, 4)]
     assert act(client, document, "submit").status_code == 200
     assert client.patch(url(document), {"note": "late"}, format="json").status_code == 400
-    assert api_as("manager_east").patch(url(document), {"note": "not mine"}, format="json").status_code in (400, 403)
+    assert api_as("manager_east").patch(url(document), {"note": "not mine"}, format="json").status_code in (
+        400,
+        403,
+    )
 
 
 # --- steps -----------------------------------------------------------------------------------------------
@@ -195,7 +203,17 @@ def test_events_are_the_documents_history(api_as):
         ("submit", "draft", "manager_review", "rep_east"),
         ("approve", "manager_review", "hq_review", "manager_east"),
     ]
-    assert set(rows[0]) == {"id", "action", "from_state", "to_state", "actor", "on_behalf_of", "comment", "data", "at"}
+    assert set(rows[0]) == {
+        "id",
+        "action",
+        "from_state",
+        "to_state",
+        "actor",
+        "on_behalf_of",
+        "comment",
+        "data",
+        "at",
+    }
 
 
 def test_a_get_changes_nothing_and_actions_need_post(api_as):
@@ -237,7 +255,10 @@ def test_north_cannot_see_or_act_on_easts_requests_through_the_api(api_as, usern
     for action in ("approve", "reject", "withdraw", "submit"):
         assert act(client, document, action, comment="x").status_code == 404, action
     assert client.patch(url(document), {"note": "x"}, format="json").status_code == 404
-    inbox = client.get("/api/v1/inbox/").json()["results"] + client.get("/api/v1/inbox/?tab=done").json()["results"]
+    inbox = (
+        client.get("/api/v1/inbox/").json()["results"]
+        + client.get("/api/v1/inbox/?tab=done").json()["results"]
+    )
     assert document.number not in {r["number"] for r in inbox}
     assert snapshot(document) == before
 
@@ -276,5 +297,61 @@ def test_done_when_through_the_api(api_as):
     assert [h["action"] for h in history] == ["create", "submit", "approve", "approve", "ship", "receive"]
     moves = api_as("warehouse").get("/api/v1/stock-movements/", {"reference": document.number}).json()
     assert moves["count"] == 4  # reserve, out, in transit, in
-    stock = api_as("rep_east").get("/api/v1/stock-levels/", {"warehouse": "WH-E", "product": row.level.product.code})
+    stock = api_as("rep_east").get(
+        "/api/v1/stock-levels/", {"warehouse": "WH-E", "product": row.level.product.code}
+    )
     assert stock.json()["results"][0]["on_hand"] == dst.on_hand + row.suggested
+
+
+# --- stock checks ----------------------------------------------------------------------------------------
+
+
+def test_a_stock_check_through_the_api_books_the_differences_when_the_warehouse_approves(api_as):
+    [a, b] = stocked_products("WH-E", 2)
+    on_hand_a, on_hand_b = level(a, "WH-E").on_hand, level(b, "WH-E").on_hand
+    rep = api_as("rep_east")
+    response = rep.post(
+        "/api/v1/stock-checks/",
+        {
+            "warehouse": "WH-E",
+            "counted_on": timezone.localdate().isoformat(),
+            "lines": [
+                {"product": a.code, "counted": on_hand_a - 3},
+                {"product": b.code, "counted": on_hand_b},
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    check = response.json()
+    assert (check["status"], check["available_actions"]) == ("draft", ["submit"])
+    submitted = rep.post(f"/api/v1/stock-checks/{check['id']}/actions/submit/", {}, format="json").json()
+    assert {ln["product"]: ln["difference"] for ln in submitted["lines"]} == {a.code: -3, b.code: 0}
+    assert act_on_check(api_as("rep_east"), check["id"], "approve").status_code == 403  # not the counter
+    assert api_as("rep_north").get(f"/api/v1/stock-checks/{check['id']}/").status_code == 404
+    assert act_on_check(api_as("warehouse"), check["id"], "approve").status_code == 200
+    assert level(a, "WH-E").on_hand == on_hand_a - 3
+    assert level(b, "WH-E").on_hand == on_hand_b
+
+
+def act_on_check(client, pk, action, **body):
+    return client.post(f"/api/v1/stock-checks/{pk}/actions/{action}/", body, format="json")
+
+
+def test_the_list_costs_the_same_queries_for_3_and_30_requests(api_as):
+    products = stocked_products("WH-HQ1", 2)
+
+    def measure():
+        client = api_as("manager_east")
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(BASE, {"region": "east", "page_size": 100}).json()
+        return len(captured), body["count"]
+
+    for _ in range(3):
+        new_transfer(products=products, quantity=1)
+    small, small_count = measure()
+    for _ in range(27):
+        new_transfer(products=products, quantity=1)
+    large, large_count = measure()
+    assert large_count == small_count + 27
+    assert small == large

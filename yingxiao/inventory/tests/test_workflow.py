@@ -7,11 +7,13 @@ flow declarations: if someone widens or narrows a Step's roles or reach, these t
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from yingxiao.inventory.models import StockLevel
 from yingxiao.inventory.services import stock_check_create, transfer_create
 from yingxiao.inventory.workflow import STOCK_CHECK_FLOW, TRANSFER_FLOW
+from yingxiao.workflow.selectors import available_steps
 from yingxiao.workflow.testing import assert_flow_matrix
 
 from .helpers import new_transfer, person, recount, stocked_products, warehouse
@@ -120,3 +122,17 @@ def test_the_matrix_helper_catches_a_wrong_expectation(personas):
             allowed=wrong,
         )
     assert "manager_review × approve × manager_north: refused" in str(failure.value)
+
+
+@pytest.mark.parametrize("username", ["rep_east", "manager_east"])
+def test_whoever_may_draft_a_request_can_also_submit_or_withdraw_it(username):
+    """A draft nobody can submit or withdraw would stay open forever and, being an open request, would hide
+    its products from the shortfall suggestions. Either the user may not draft it, or he can move it on."""
+    try:
+        draft = new_transfer(username)
+    except PermissionDenied:
+        return
+    actions = {s.action for s in available_steps(TRANSFER_FLOW, draft, person(username))}
+    assert {"submit", "withdraw"} <= actions, (
+        f"{username} drafted {draft.number} but can only {actions or 'look'}"
+    )

@@ -84,7 +84,7 @@ def test_the_delegate_opens_the_document_and_approves_from_the_page(client_as, d
 
 
 def test_without_a_delegation_north_still_sees_nothing(client_as, api_as, waiting):
-    assert client_as("rep_north").get(
-        reverse("inventory:transfer_detail", args=[waiting.pk])
-    ).status_code == 404
+    assert (
+        client_as("rep_north").get(reverse("inventory:transfer_detail", args=[waiting.pk])).status_code == 404
+    )
     assert api_as("rep_north").get(f"/api/v1/transfer-requests/{waiting.pk}/").status_code == 404

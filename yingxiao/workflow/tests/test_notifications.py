@@ -141,3 +141,27 @@ def test_the_send_reminders_command_runs():
     call_command("send_reminders", stdout=out)
     assert re.match(r"\d+ reminder\(s\) sent", out.getvalue())
     assert notified("manager_east", document.number)
+
+
+def test_the_requester_is_told_what_happened_not_that_it_waits_for_him(django_capture_on_commit_callbacks):
+    """Withdraw is optional: after the manager's approval the request waits for HQ, not for the rep."""
+    waiting = transfer_in("manager_review")
+    with django_capture_on_commit_callbacks(execute=True):
+        take(waiting, "approve", "manager_east")
+    [note] = notified("rep_east", waiting.number)
+    assert "待您处理" not in note.text
+    assert "待您处理" in notified("director", waiting.number)[0].text
+
+
+def test_a_delegate_is_told_what_waits_for_the_delegator(django_capture_on_commit_callbacks):
+    from yingxiao.accounts.services import delegation_create
+
+    today = timezone.localdate()
+    manager = person("manager_east")
+    delegation_create(actor=manager, from_user=manager, to_user=person("rep_north"), start=today, end=today)
+    draft = new_transfer()
+    with django_capture_on_commit_callbacks(execute=True):
+        take(draft, "submit", "rep_east")
+    assert len(notified("rep_north", draft.number)) == 1
+    assert len(mailed("rep_north", draft.number)) == 1
+    assert notified("manager_north", draft.number) == []

@@ -48,13 +48,18 @@ def test_an_upload_is_stored_under_media_root_and_downloadable_by_who_sees_the_d
     )
     assert response.status_code == 302 and response.url == detail(document)
     [attachment] = attachments_of(document)
-    assert (attachment.name, attachment.size, attachment.uploaded_by.username) == ("说明.txt", len(content), "rep_east")
+    assert (attachment.name, attachment.size, attachment.uploaded_by.username) == (
+        "说明.txt",
+        len(content),
+        "rep_east",
+    )
     stored = media / attachment.file.name
     assert stored.read_bytes() == content
     assert attachment.file.name.startswith(f"attachments/inventory.transferrequest/{document.pk}/")
-    assert reverse("workflow:attachment", args=[attachment.pk]) in client_as("manager_east").get(
-        detail(document)
-    ).content.decode()
+    assert (
+        reverse("workflow:attachment", args=[attachment.pk])
+        in client_as("manager_east").get(detail(document)).content.decode()
+    )
     for username in ("manager_east", "director", "rep_east"):
         response = download(client_as(username), attachment)
         assert response.status_code == 200, username
@@ -94,7 +99,9 @@ def test_more_than_20_mb_is_refused():
 def test_the_limit_from_the_page(client_as, document, monkeypatch, media):
     monkeypatch.setattr(Attachment, "MAX_BYTES", 10)
     client = client_as("rep_east")
-    response = client.post(upload_url(document), {"file": SimpleUploadedFile("over.bin", b"x" * 11)}, follow=True)
+    response = client.post(
+        upload_url(document), {"file": SimpleUploadedFile("over.bin", b"x" * 11)}, follow=True
+    )
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert not Attachment.objects.filter(object_id=document.pk).exists()
     assert not any(media.rglob("over.bin"))
@@ -123,6 +130,8 @@ def test_comments_appear_on_the_page(client_as, document):
     [comment] = Comment.objects.filter(object_id=document.pk)
     assert (comment.author.username, comment.text) == ("manager_east", "请补充需求依据")
     assert "请补充需求依据" in client_as("rep_east").get(detail(document)).content.decode()
-    response = client.post(reverse("workflow:comment", args=["transfer", document.pk]), {"text": "  "}, follow=True)
+    response = client.post(
+        reverse("workflow:comment", args=["transfer", document.pk]), {"text": "  "}, follow=True
+    )
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert Comment.objects.filter(object_id=document.pk).count() == 1

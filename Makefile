@@ -72,7 +72,7 @@ $(MO_STAMP): $(PIP_STAMP) $(PO_FILES)
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
-	$(MANAGE) demo
+	$(MANAGE) demo --if-empty
 	@echo
 	@echo "  Yingxiao is starting at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins are listed above; every demo user's password is yingxiao-demo (e.g. admin)."

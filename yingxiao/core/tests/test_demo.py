@@ -126,3 +126,14 @@ def test_the_demo_prints_the_logins():
     assert DEMO_PASSWORD in text
     for username in ("admin", "director", "rep_east", "manager_west", "dist_e01"):
         assert username in text
+
+
+def test_make_runs_demo_only_fills_an_empty_database():
+    """`make run` calls `demo --if-empty`: a database with users keeps exactly what it has."""
+    from yingxiao.partners.models import Distributor
+
+    Distributor.objects.filter(code="E10").delete()  # a change the company made
+    out = io.StringIO()
+    call_command("demo", if_empty=True, stdout=out)
+    assert not Distributor.objects.filter(code="E10").exists()
+    assert "not loaded again" in out.getvalue()

@@ -21,8 +21,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="do not print the demo logins")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="load only into an empty database (no user yet); `make run`",
+        )
 
     def handle(self, *args, **options):
+        from yingxiao.accounts.models import User
+
+        if options["if_empty"] and User.objects.exists():
+            self.stdout.write("The database has users already: the demo company is not loaded again.")
+            if not options["quiet_logins"] and User.objects.filter(username="admin").exists():
+                self.print_logins()
+            return
 
         # In-app notifications are part of the demo; the e-mails they would send are not.
         with (

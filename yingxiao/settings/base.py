@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "yingxiao.partners",
     "yingxiao.workflow",
     "yingxiao.inventory",
+    "yingxiao.sales",
 ]
 
 MIDDLEWARE = [

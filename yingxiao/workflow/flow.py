@@ -37,6 +37,8 @@ class Step:
     `form` is a Django form class taking `document=`; its cleaned data reaches guard and effect.
     `optional` steps (withdraw, cancel) may be taken but nobody waits for them: they put nothing in the
     inbox and send no notification or reminder.
+    `automatic` steps are taken by a service when their moment comes (an order is paid when its invoice is);
+    they show no button and wait for nobody.
     """
 
     action: str
@@ -52,6 +54,7 @@ class Step:
     guard: Hook | None = None
     effect: Hook | None = None
     optional: bool = False
+    automatic: bool = False
     style: str = "primary"
     confirm: str | Promise = ""
     form: Any = None
@@ -87,7 +90,7 @@ class Flow:
 
     def awaited_steps(self, state: str) -> list[Step]:
         """Steps from `state` that someone is expected to take (not the optional ones)."""
-        return [s for s in self.steps_from(state) if not s.optional]
+        return [s for s in self.steps_from(state) if not (s.optional or s.automatic)]
 
     def actions(self) -> list[str]:
         """Every action name, once, in declaration order."""

@@ -129,7 +129,7 @@ def actionable_q(flow: Flow, user: User) -> Q | None:
     parts = []
     for principal, _on_behalf_of in principals(user):
         for step in flow.steps:
-            if step.optional:
+            if step.optional or step.automatic:
                 continue
             role_qs = [q for role in step.roles if (q := _role_q(flow, step, role, principal)) is not None]
             if not role_qs:

@@ -76,7 +76,9 @@ def inbox_mine(user: User, limit: int = INBOX_LIMIT) -> list[InboxItem]:
 
 def available_steps(flow: Flow, document, user: User) -> list[Step]:
     """The steps `user` may take on `document` now (one per action)."""
-    return [s for s in flow.steps_from(document.status) if can_take(flow, s, document, user)]
+    return [
+        s for s in flow.steps_from(document.status) if not s.automatic and can_take(flow, s, document, user)
+    ]
 
 
 def events_of(document) -> QuerySet[Event]:

@@ -10,6 +10,7 @@ from yingxiao.catalog.api import urls as catalog_api
 from yingxiao.inventory.api import urls as inventory_api
 from yingxiao.org.api import urls as org_api
 from yingxiao.partners.api import urls as partners_api
+from yingxiao.sales.api import urls as sales_api
 from yingxiao.workflow.api import urls as workflow_api
 
 api_v1 = [
@@ -19,6 +20,7 @@ api_v1 = [
     path("", include(partners_api)),
     path("", include(workflow_api)),
     path("", include(inventory_api)),
+    path("", include(sales_api)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -31,6 +33,7 @@ urlpatterns = [
     path("partners/", include("yingxiao.partners.urls")),
     path("workflow/", include("yingxiao.workflow.urls")),
     path("inventory/", include("yingxiao.inventory.urls")),
+    path("sales/", include("yingxiao.sales.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("django-admin/", admin.site.urls),

@@ -278,8 +278,8 @@ def order_within_credit(order: SalesOrder, actor: User, data: dict) -> None:
         raise ValidationError(
             {
                 "credit_limit": _(
-                    "Over the credit limit: %(name)s owes %(owed)s and this order adds %(total)s, the limit is %(limit)s. "
-                    "Ask the director for a credit exception."
+                    "Over the credit limit: %(name)s owes %(owed)s and this order adds %(total)s, "
+                    "the limit is %(limit)s. Ask the director for a credit exception."
                 )
                 % {
                     "name": order.distributor,

@@ -1,0 +1,19 @@
+"""Sales pages."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "sales"
+urlpatterns = [
+    path("orders/", views.OrderList.as_view(), name="order_list"),
+    path("orders/new/", views.OrderCreate.as_view(), name="order_create"),
+    path("orders/<int:pk>/", views.OrderDetail.as_view(), name="order_detail"),
+    path("orders/<int:pk>/edit/", views.OrderEdit.as_view(), name="order_edit"),
+    path("deliveries/", views.DeliveryList.as_view(), name="delivery_list"),
+    path("invoices/", views.InvoiceList.as_view(), name="invoice_list"),
+    path("payments/", views.PaymentList.as_view(), name="payment_list"),
+    path("payments/new/", views.PaymentCreate.as_view(), name="payment_create"),
+    path("ledger/", views.SalesLineList.as_view(), name="ledger"),
+    path("month-closing/", views.MonthClosing.as_view(), name="month_closing"),
+]

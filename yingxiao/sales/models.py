@@ -15,7 +15,7 @@ from yingxiao.org.models import Region, Warehouse
 from yingxiao.partners.models import Customer, Distributor
 from yingxiao.workflow.models import WorkflowDocument
 
-from .choices import CollectionStatus, ImportStatus, InvoiceStatus, LedgerSource, OrderStatus
+from .choices import CollectionStatus, ImportStatus, InvoiceStatus, LedgerSource
 
 BUYER_IS_ONE = Q(distributor__isnull=False, customer__isnull=True) | Q(
     distributor__isnull=True, customer__isnull=False

@@ -13,7 +13,7 @@ from django.test.utils import override_settings
 from yingxiao.accounts.demo import DEMO_PASSWORD, ensure_admin
 
 #: Apps whose demo data is loaded, in dependency order (staff before distributors: reps are assigned).
-DEMO_APPS = ["org", "catalog", "accounts", "partners", "inventory"]
+DEMO_APPS = ["org", "catalog", "accounts", "partners", "inventory", "sales"]
 
 
 class Command(BaseCommand):
@@ -37,11 +37,12 @@ class Command(BaseCommand):
             return
 
         # In-app notifications are part of the demo; the e-mails they would send are not.
+        # override_settings is the outer block: the notifications run when the transaction commits.
         with (
-            transaction.atomic(),
             override_settings(
                 MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
             ),
+            transaction.atomic(),
         ):
             admin = ensure_admin()
             for app in DEMO_APPS:

@@ -45,14 +45,19 @@ class Group:
 
 MENU: list[Group] = [
     # 一 部门职责 … 五 营销控制: entries are added as their processes are built.
-    Group(_("Department duties"), [
-        Entry(_("Sales orders"), "sales:order_list", "ti-shopping-cart"),
-        Entry(_("Invoices"), "sales:invoice_list", "ti-file-invoice"),
-        Entry(_("Payments"), "sales:payment_list", "ti-cash"),
-        Entry(_("Sales ledger"), "sales:ledger", "ti-list-details", _staff),
-        Entry(_("Deliveries"), "sales:delivery_list", "ti-truck-delivery", _staff),
-        Entry(_("Month closing"), "sales:month_closing", "ti-lock", _staff),
-    ]),
+    Group(
+        _("Department duties"),
+        [
+            Entry(_("Sales orders"), "sales:order_list", "ti-shopping-cart"),
+            Entry(_("Invoices"), "sales:invoice_list", "ti-file-invoice"),
+            Entry(_("Payments"), "sales:payment_list", "ti-cash"),
+            Entry(_("Sales ledger"), "sales:ledger", "ti-list-details", _staff),
+            Entry(_("Receivables aging"), "sales:aging", "ti-report-money", _staff),
+            Entry(_("Collection tasks"), "sales:collection_task_list", "ti-phone-call", _staff),
+            Entry(_("Deliveries"), "sales:delivery_list", "ti-truck-delivery", _staff),
+            Entry(_("Month closing"), "sales:month_closing", "ti-lock", _staff),
+        ],
+    ),
     Group(_("Marketing plans")),
     Group(_("Promotions")),
     Group(

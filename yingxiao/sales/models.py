@@ -412,7 +412,7 @@ class CollectionTask(TimeStamped):
     class Meta:
         verbose_name = _("collection task")
         verbose_name_plural = _("collection tasks")
-        ordering = ["status", "-created_at"]
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.invoice} ({self.get_status_display()})"

@@ -74,6 +74,8 @@ def collection_tasks_for(user) -> QuerySet[CollectionTask]:
     qs = CollectionTask.objects.select_related(
         "invoice", "invoice__distributor", "invoice__customer", "region", "assignee", "escalated_to"
     )
+    if scope_of(user).is_portal_user:
+        return qs.none()  # the contact log is internal
     return _scoped(qs, user, distributor_field="invoice__distributor")
 
 

@@ -5,10 +5,13 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from yingxiao.accounts.choices import Role
@@ -457,39 +460,51 @@ def _regional_manager(region) -> User | None:
 
 @transaction.atomic
 def collection_tasks_refresh(*, today: date | None = None) -> dict:
-    """Daily: open a task for each overdue invoice (assigned to the distributor's rep), and escalate tasks
-    whose promised date passed with the invoice still open to the region's manager."""
+    """Daily: open a task for each overdue invoice (assigned to the distributor's rep), close the tasks of
+    invoices paid meanwhile, and escalate tasks whose promised date passed with the invoice still open to
+    the region's manager (notified in the house language, with a link to the task)."""
     today = today or timezone.localdate()
-    created = 0
     overdue = Invoice.objects.filter(status=InvoiceStatus.OPEN, due_date__lt=today, collection__isnull=True)
-    for invoice in overdue.select_related("distributor__rep", "region", "salesperson"):
-        assignee = (
-            invoice.distributor.rep
-            if invoice.distributor_id and invoice.distributor.rep_id
-            else invoice.salesperson
+    new_tasks = [
+        CollectionTask(
+            invoice=invoice,
+            region=invoice.region,
+            assignee=invoice.distributor.rep
+            if invoice.distributor_id and invoice.distributor.rep_id and invoice.distributor.rep.is_active
+            else invoice.salesperson,
         )
-        CollectionTask.objects.create(invoice=invoice, region=invoice.region, assignee=assignee)
-        created += 1
-    escalated = 0
+        for invoice in overdue.select_related("distributor__rep", "region", "salesperson")
+    ]
+    CollectionTask.objects.bulk_create(new_tasks, batch_size=2000)
+    closed = (
+        CollectionTask.objects.filter(invoice__status=InvoiceStatus.PAID)
+        .exclude(status=CollectionStatus.CLOSED)
+        .update(status=CollectionStatus.CLOSED, updated_at=timezone.now())
+    )
+    managers: dict[int, User | None] = {}
     broken = CollectionTask.objects.filter(
         status=CollectionStatus.PROMISED, promised_on__lt=today, invoice__status=InvoiceStatus.OPEN
     ).select_related("region", "invoice")
-    for task in broken:
-        manager = _regional_manager(task.region)
-        task.status, task.escalated_to = CollectionStatus.ESCALATED, manager
-        task.save(update_fields=["status", "escalated_to", "updated_at"])
-        if manager:
-            notify(
-                [manager],
-                _("Collection: the promise to pay %(invoice)s by %(date)s was broken")
-                % {"invoice": task.invoice.number, "date": task.promised_on},
-                "",
-            )
-        escalated += 1
-    return {"created": created, "escalated": escalated}
+    escalated = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for task in broken:
+            if task.region_id not in managers:
+                managers[task.region_id] = _regional_manager(task.region)
+            manager = managers[task.region_id]
+            task.status, task.escalated_to = CollectionStatus.ESCALATED, manager
+            task.save(update_fields=["status", "escalated_to", "updated_at"])
+            if manager:
+                notify(
+                    [manager],
+                    _("Collection: the promise to pay %(invoice)s by %(date)s was broken")
+                    % {"invoice": task.invoice.number, "date": task.promised_on},
+                    reverse("sales:collection_task_detail", args=[task.pk]),
+                )
+            escalated += 1
+    return {"created": len(new_tasks), "closed": closed, "escalated": escalated}
 
 
-def _require_collector(actor: User, task: CollectionTask) -> None:
+def require_collector(actor: User, task: CollectionTask) -> None:
     scope = scope_of(actor)
     if not (
         task.assignee_id == actor.pk
@@ -503,7 +518,7 @@ def _require_collector(actor: User, task: CollectionTask) -> None:
 @transaction.atomic
 def collection_note_add(*, actor: User, task: CollectionTask, text: str) -> CollectionNote:
     """Log a contact with the buyer."""
-    _require_collector(actor, task)
+    require_collector(actor, task)
     if not (text or "").strip():
         raise ValidationError({"text": _("Write what was said.")})
     return CollectionNote.objects.create(task=task, author=actor, text=text.strip())
@@ -514,7 +529,13 @@ def collection_promise(
     *, actor: User, task: CollectionTask, promised_on: date, promised_amount: Decimal, note: str = ""
 ) -> CollectionTask:
     """Record the buyer's promise to pay an amount by a date."""
-    _require_collector(actor, task)
+    task = CollectionTask.objects.select_for_update().select_related("invoice").get(pk=task.pk)
+    require_collector(actor, task)
+    if promised_on is None:
+        raise ValidationError({"promised_on": _("Give the promised payment date.")})
+    if promised_amount is None:
+        raise ValidationError({"promised_amount": _("Give the promised amount.")})
+    promised_amount = to_money(promised_amount)
     if task.status == CollectionStatus.CLOSED:
         raise ValidationError({"status": _("The invoice is paid; the task is closed.")})
     if promised_on < timezone.localdate():

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_collection
 
 app_name = "sales"
 urlpatterns = [
@@ -16,4 +16,9 @@ urlpatterns = [
     path("payments/new/", views.PaymentCreate.as_view(), name="payment_create"),
     path("ledger/", views.SalesLineList.as_view(), name="ledger"),
     path("month-closing/", views.MonthClosing.as_view(), name="month_closing"),
+    path("receivables/aging/", views_collection.AgingPage.as_view(), name="aging"),
+    path("collection/", views_collection.CollectionTaskList.as_view(), name="collection_task_list"),
+    path(
+        "collection/<int:pk>/", views_collection.CollectionTaskDetail.as_view(), name="collection_task_detail"
+    ),
 ]

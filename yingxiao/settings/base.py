@@ -147,6 +147,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui/",
+    "ENUM_NAME_OVERRIDES": {"CollectionStatusEnum": "yingxiao.sales.choices.CollectionStatus"},
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
 }
 

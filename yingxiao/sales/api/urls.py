@@ -1,6 +1,9 @@
 """API routes of the sales app."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
+
+from .collection import AgingView, CollectionTaskViewSet
 
 from .views import DeliveryViewSet, InvoiceViewSet, PaymentViewSet, SalesLineViewSet, SalesOrderViewSet
 
@@ -10,4 +13,5 @@ router.register("deliveries", DeliveryViewSet, basename="delivery")
 router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("payments", PaymentViewSet, basename="payment")
 router.register("sales-lines", SalesLineViewSet, basename="sales-line")
-urlpatterns = router.urls
+router.register("collection-tasks", CollectionTaskViewSet, basename="collection-task")
+urlpatterns = [path("receivables/aging/", AgingView.as_view(), name="receivables-aging"), *router.urls]

@@ -77,7 +77,9 @@ run: install
 	@echo "  Yingxiao is starting at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins are listed above; every demo user's password is yingxiao-demo (e.g. admin)."
 	@echo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@# A background worker runs long jobs (imports); it stops with the server.
+	@$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
 	@db="$${DATABASE_URL:-sqlite}"; echo "==> pytest $(PYTEST_ARGS) (database: $${db%%:*})"

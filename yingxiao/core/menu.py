@@ -21,6 +21,18 @@ def _anyone(scope: Scope) -> bool:
     return bool(scope.roles)
 
 
+def _reads_statistics(scope: Scope) -> bool:
+    from yingxiao.sales.statistics import reads_statistics
+
+    return reads_statistics(scope)
+
+
+def _imports(scope: Scope) -> bool:
+    from yingxiao.sales.imports import can_import
+
+    return can_import(scope)
+
+
 def _admin(scope: Scope) -> bool:
     return scope.is_admin
 
@@ -52,9 +64,11 @@ MENU: list[Group] = [
             Entry(_("Invoices"), "sales:invoice_list", "ti-file-invoice"),
             Entry(_("Payments"), "sales:payment_list", "ti-cash"),
             Entry(_("Sales ledger"), "sales:ledger", "ti-list-details", _staff),
+            Entry(_("Sales statistics"), "sales:statistics", "ti-chart-bar", _reads_statistics),
             Entry(_("Receivables aging"), "sales:aging", "ti-report-money", _staff),
             Entry(_("Collection tasks"), "sales:collection_task_list", "ti-phone-call", _staff),
             Entry(_("Deliveries"), "sales:delivery_list", "ti-truck-delivery", _staff),
+            Entry(_("Import sales history"), "sales:import_list", "ti-file-import", _imports),
             Entry(_("Month closing"), "sales:month_closing", "ti-lock", _staff),
         ],
     ),

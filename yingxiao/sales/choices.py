@@ -49,5 +49,5 @@ class ImportStatus(models.TextChoices):
 
     QUEUED = "queued", _("Queued")  # waiting for the worker
     RUNNING = "running", _("Running")  # rows being checked and saved
-    DONE = "done", _("Done")  # every row saved
+    DONE = "done", _("Completed")  # every row saved
     FAILED = "failed", _("Failed")  # nothing saved; see the errors

@@ -341,7 +341,8 @@ class SalesLine(models.Model):
                 name="sales_line_stats",
             ),
             models.Index(
-                fields=["year", "distributor", "customer", "quantity", "amount"], name="sales_line_party"
+                fields=["year", "distributor", "customer", "region", "quantity", "amount"],
+                name="sales_line_party",
             ),
             models.Index(fields=["date", "region"], name="sales_line_date"),
             models.Index(fields=["distributor", "date"], name="sales_line_distributor"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_collection
+from . import views, views_collection, views_import, views_statistics
 
 app_name = "sales"
 urlpatterns = [
@@ -21,4 +21,7 @@ urlpatterns = [
     path(
         "collection/<int:pk>/", views_collection.CollectionTaskDetail.as_view(), name="collection_task_detail"
     ),
+    path("statistics/", views_statistics.StatisticsPage.as_view(), name="statistics"),
+    path("statistics/pdf/", views_statistics.StatisticsReportPdf.as_view(), name="statistics_pdf"),
+    *views_import.urlpatterns,
 ]

@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .collection import AgingView, CollectionTaskViewSet
-
+from .statistics import SalesStatisticsView
 from .views import DeliveryViewSet, InvoiceViewSet, PaymentViewSet, SalesLineViewSet, SalesOrderViewSet
 
 router = SimpleRouter()
@@ -14,4 +14,8 @@ router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("payments", PaymentViewSet, basename="payment")
 router.register("sales-lines", SalesLineViewSet, basename="sales-line")
 router.register("collection-tasks", CollectionTaskViewSet, basename="collection-task")
-urlpatterns = [path("receivables/aging/", AgingView.as_view(), name="receivables-aging"), *router.urls]
+urlpatterns = [
+    path("receivables/aging/", AgingView.as_view(), name="receivables-aging"),
+    path("reports/sales-statistics/", SalesStatisticsView.as_view(), name="sales-statistics"),
+    *router.urls,
+]

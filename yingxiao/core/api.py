@@ -36,9 +36,24 @@ class SearchQueryFilter(BaseFilterBackend):
         ]
 
 
+def _messages(value: Any) -> list[str]:
+    """Readable messages from DRF's nested errors: `2. quantity: …` for the second line of a list."""
+    if isinstance(value, dict):
+        return [f"{key}: {message}" for key, sub in value.items() for message in _messages(sub)]
+    if isinstance(value, list):
+        if any(isinstance(item, dict | list) for item in value):
+            return [
+                f"{index}. {message}"
+                for index, item in enumerate(value, start=1)
+                for message in _messages(item)
+            ]
+        return [str(item) for item in value]
+    return [str(value)]
+
+
 def _field_errors(detail: Any) -> dict:
     if isinstance(detail, dict):
-        return {k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()}
+        return {key: _messages(value) for key, value in detail.items()}
     return {}
 
 

@@ -38,11 +38,12 @@ def build_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[A
     for cell in ws[1]:
         cell.font = Font(bold=True)
     widths = [len(str(h)) * 2 + 2 for h in headers]
-    for row in rows:
+    for row_index, row in enumerate(rows, start=2):
         ws.append(list(row))
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, never a live formula (spreadsheet formula injection)
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, str) and value.startswith("="):
+                # text, never a live formula (spreadsheet formula injection)
+                ws.cell(row=row_index, column=column).data_type = "s"
         for i, value in enumerate(row):
             widths[i] = min(60, max(widths[i], len(str(value)) + 2))
     for i, width in enumerate(widths, start=1):

@@ -83,7 +83,7 @@ def transfer_requests_for(user) -> QuerySet[TransferRequest]:
     or to that site; portal users: none."""
     scope = scope_of(user)
     qs = TransferRequest.objects.select_related(
-        "region", "source_warehouse", "destination_warehouse", "created_by"
+        "region", "source_warehouse", "destination_warehouse", "created_by", "submitted_by"
     )
     if scope.is_company_wide and not scope.role_warehouses:
         return qs

@@ -67,7 +67,7 @@ class OrderLineForm(StyledForm):
     """One product line: product, quantity, unit price (defaults to the list price), discount %."""
 
     product = forms.ModelChoiceField(queryset=Product.objects.none(), required=False, label=_("product"))
-    quantity = forms.IntegerField(min_value=1, required=False, label=_("quantity"))
+    quantity = forms.IntegerField(min_value=1, max_value=2_147_483_647, required=False, label=_("quantity"))
     unit_price = forms.DecimalField(
         min_value=0, max_digits=14, decimal_places=2, required=False, label=_("unit price")
     )

@@ -40,7 +40,7 @@ def _scoped(
 def orders_for(user) -> QuerySet[SalesOrder]:
     """Sales orders the user may see."""
     qs = SalesOrder.objects.select_related(
-        "region", "salesperson", "distributor", "customer", "warehouse", "created_by"
+        "region", "salesperson", "distributor", "customer", "warehouse", "created_by", "submitted_by"
     )
     return _scoped(qs, user)
 

@@ -40,6 +40,8 @@ from .models import (
 )
 
 OrderLineInput = tuple[Product, int, Decimal, Decimal]  # product, quantity, unit price, discount %
+MAX_QUANTITY = 2_147_483_647  # what an integer column holds on every database
+MAX_AMOUNT = Decimal("999999999999.99")  # what a MoneyField holds
 
 
 # --- month closing ----------------------------------------------------------------------------------
@@ -142,8 +144,14 @@ def _check_lines(lines: list[OrderLineInput]) -> None:
             raise ValidationError(
                 {"unit_price": _("The price of %(product)s cannot be negative.") % {"product": product}}
             )
-        if discount is None or not Decimal(0) <= discount <= Decimal(100):
+        if quantity > MAX_QUANTITY:
+            raise ValidationError(
+                {"quantity": _("The quantity of %(product)s is too large.") % {"product": product}}
+            )
+        if discount is None or not Decimal(0) <= Decimal(discount) <= Decimal(100):
             raise ValidationError({"discount": _("A discount is between 0 and 100%.")})
+        if Decimal(discount).as_tuple().exponent < -2:
+            raise ValidationError({"discount": _("A discount has at most two decimals.")})
 
 
 def _buyer_region(actor: User, distributor: Distributor | None, customer: Customer | None):
@@ -153,6 +161,8 @@ def _buyer_region(actor: User, distributor: Distributor | None, customer: Custom
         raise ValidationError(
             {"distributor": _("%(name)s is not an active distributor.") % {"name": distributor}}
         )
+    if customer is not None and not customer.active:
+        raise ValidationError({"customer": _("%(name)s is no longer served.") % {"name": customer}})
     region = (distributor or customer).region
     if not scope_of(actor).role_reaches(Role.REGIONAL_REP, region_id=region.pk):
         raise PermissionDenied(
@@ -178,6 +188,16 @@ def _write_lines(order: SalesOrder, lines: list[OrderLineInput]) -> None:
         )
         for p, q, price, d in lines
     ]
+    for row in rows:
+        if row.unit_price > MAX_AMOUNT or row.amount > MAX_AMOUNT:
+            raise ValidationError(
+                {
+                    "unit_price": _("The amount of %(product)s is too large to book.")
+                    % {"product": row.product}
+                }
+            )
+    if sum((row.amount for row in rows), Decimal(0)) > MAX_AMOUNT:
+        raise ValidationError({"lines": _("The order total is too large to book.")})
     SalesOrderLine.objects.bulk_create(rows)
     order.total = sum((row.amount for row in rows), Decimal(0))
     order.save(update_fields=["total"])
@@ -358,7 +378,17 @@ def order_invoice(order: SalesOrder, actor: User, data: dict) -> dict:
         due_date=today + timedelta(days=order.payment_terms_days),
         amount=order.total,
     )
+    if order.total == 0:  # free of charge: nothing to collect, so the order is settled once this commits
+        invoice.status = InvoiceStatus.PAID
+        invoice.save(update_fields=["status"])
+        transaction.on_commit(lambda: _settle(order, actor))
     return {"invoice": invoice.number, "due_date": str(invoice.due_date)}
+
+
+def _settle(order: SalesOrder, actor: User) -> None:
+    from yingxiao.workflow.services import perform
+
+    perform(document=order, action="settle", actor=actor, comment=_("Free of charge"))
 
 
 def order_fully_paid(order: SalesOrder, actor: User, data: dict) -> None:

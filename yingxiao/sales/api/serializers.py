@@ -15,7 +15,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
     product = serializers.SlugRelatedField(slug_field="code", queryset=Product.objects.all())
     product_name = serializers.CharField(source="product.name", read_only=True)
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
     unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     discount = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, default=0)
 

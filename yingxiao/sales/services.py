@@ -270,17 +270,30 @@ def open_receivables(distributor: Distributor) -> Decimal:
     return to_money(totals["owed"] or 0)
 
 
+def committed_orders(distributor: Distributor, *, excluding: SalesOrder | None = None) -> Decimal:
+    """Orders already confirmed or delivered but not yet invoiced: owed soon, so they use up credit too."""
+    orders = SalesOrder.objects.filter(
+        distributor=distributor, status__in=[OrderStatus.CONFIRMED, OrderStatus.DELIVERED]
+    )
+    if excluding is not None:
+        orders = orders.exclude(pk=excluding.pk)
+    return to_money(orders.aggregate(total=Sum("total"))["total"] or 0)
+
+
 def credit_position(order: SalesOrder) -> dict:
-    """Open receivables, this order, and the limit; `over` when the two together exceed the limit."""
+    """Open receivables, confirmed orders not yet invoiced, this order, and the limit; `over` when the three
+    together exceed the limit."""
     if order.distributor_id is None:
         return {"over": False}
     owed = open_receivables(order.distributor)
+    committed = committed_orders(order.distributor, excluding=order)
     limit = order.distributor.credit_limit
     return {
         "open_receivables": str(owed),
+        "committed_orders": str(committed),
         "order_total": str(order.total),
         "credit_limit": str(limit),
-        "over": owed + order.total > limit,
+        "over": owed + committed + order.total > limit,
     }
 
 
@@ -294,9 +307,11 @@ def order_has_lines(order: SalesOrder, actor: User, data: dict) -> None:
 
 
 def order_within_credit(order: SalesOrder, actor: User, data: dict) -> None:
-    """Guard of confirm: open receivables plus this order must stay within the distributor's credit limit."""
+    """Guard of confirm: open receivables, confirmed orders not yet invoiced and this order must stay within
+    the distributor's credit limit."""
     position = credit_position(order)
     if position["over"]:
+        owed = Decimal(position["open_receivables"]) + Decimal(position["committed_orders"])
         raise ValidationError(
             {
                 "credit_limit": _(
@@ -305,7 +320,7 @@ def order_within_credit(order: SalesOrder, actor: User, data: dict) -> None:
                 )
                 % {
                     "name": order.distributor,
-                    "owed": position["open_receivables"],
+                    "owed": owed,
                     "total": position["order_total"],
                     "limit": position["credit_limit"],
                 }

@@ -174,6 +174,21 @@ def test_confirm_is_refused_when_open_receivables_plus_the_order_exceed_the_limi
     assert snapshot(order)[0] == "confirmed"
 
 
+def test_confirmed_orders_not_yet_invoiced_use_up_credit_too():
+    """Two confirmations in a row must not together exceed the limit before anything is invoiced."""
+    first = order_in("manager_review")
+    second = order_in("manager_review")
+    set_credit_limit(EAST, open_receivables(distributor(EAST)) + first.total + second.total - D("0.01"))
+    first = take(first, "confirm", "manager_east")
+    before = snapshot(second)
+    with pytest.raises(ValidationError) as refused:
+        take(second, "confirm", "manager_east")
+    assert list(refused.value.message_dict) == ["credit_limit"]
+    assert snapshot(second) == before
+    take(first, "cancel", "rep_east", comment="客户改期")  # a cancelled order no longer counts
+    assert take(second, "confirm", "manager_east").status == "confirmed"
+
+
 def test_an_order_exactly_at_the_limit_is_confirmed():
     order = order_in("manager_review")
     set_credit_limit(EAST, open_receivables(distributor(EAST)) + order.total)
@@ -199,6 +214,7 @@ def test_over_the_limit_the_manager_escalates_and_the_directors_exception_confir
     assert order.status == "credit_review"
     position = {
         "open_receivables": str(open_receivables(distributor(EAST))),
+        "committed_orders": "0.00",
         "order_total": "258.00",
         "credit_limit": "100.00",
         "over": True,

@@ -237,6 +237,31 @@ class ServiceFormPage(Page):
         return self.get(request, **kwargs)
 
 
+def document_form_response(
+    request,
+    *,
+    form,
+    formset,
+    save: Callable[[], Any],
+    detail_url_name: str,
+    template_name: str,
+    title: str,
+    success_message: str,
+):
+    """A document's header form and line formset: when both are valid, `save()` writes through the
+    service and the user goes to the document; a refusal shows on the form (400)."""
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            document = save()
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, success_message)
+            return redirect(detail_url_name, pk=document.pk)
+    context = {"title": title, "form": form, "formset": formset}
+    return render(request, template_name, context, status=400 if request.method == "POST" else 200)
+
+
 class FormPage(ServiceFormPage):
     """Create (no pk) or edit (pk) a record: the model form validates, the service writes."""
 

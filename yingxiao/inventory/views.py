@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy
 from yingxiao.accounts.choices import REGIONAL_ROLES
 from yingxiao.accounts.selectors import scope_of
 from yingxiao.core.excel import validation_message
-from yingxiao.core.pages import Column, ListPage, Page, ServiceFormPage, add_service_error, staff_only
+from yingxiao.core.pages import (
+    Column,
+    ListPage,
+    Page,
+    ServiceFormPage,
+    document_form_response,
+    staff_only,
+)
 from yingxiao.core.pdf import pdf_response
 from yingxiao.org.models import Warehouse
 from yingxiao.org.selectors import warehouses_for
@@ -123,25 +130,22 @@ def _transfer_form_page(request, transfer=None):
         else None
     )
     formset = LineFormSet(request.POST or None, initial=lines_initial, prefix="lines")
-    if request.method == "POST" and header.is_valid() and formset.is_valid():
-        try:
-            fields = {**header.cleaned_data, "lines": lines_from(formset)}
-            if transfer is None:
-                transfer = services.transfer_create(actor=request.user, **fields)
-            else:
-                transfer = services.transfer_update(actor=request.user, transfer=transfer, **fields)
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(header, exc)
-        else:
-            messages.success(request, _("Saved. Submit it when it is complete."))
-            return redirect("inventory:transfer_detail", pk=transfer.pk)
-    title = _("Edit %(number)s") % {"number": transfer.number} if transfer else _("New transfer request")
-    status = 400 if request.method == "POST" else 200
-    return render(
+
+    def save():
+        fields = {**header.cleaned_data, "lines": lines_from(formset)}
+        if transfer is None:
+            return services.transfer_create(actor=request.user, **fields)
+        return services.transfer_update(actor=request.user, transfer=transfer, **fields)
+
+    return document_form_response(
         request,
-        "inventory/transfer_form.html",
-        {"title": title, "form": header, "formset": formset, "transfer": transfer},
-        status=status,
+        form=header,
+        formset=formset,
+        save=save,
+        detail_url_name="inventory:transfer_detail",
+        template_name="inventory/transfer_form.html",
+        title=_("Edit %(number)s") % {"number": transfer.number} if transfer else _("New transfer request"),
+        success_message=_("Saved. Submit it when it is complete."),
     )
 
 
@@ -413,24 +417,24 @@ class StockCheckCreate(Page):
     def get(self, request):
         header = StockCheckHeaderForm(request.POST or None, user=request.user)
         formset = CountLineFormSet(request.POST or None, prefix="lines")
-        if request.method == "POST" and header.is_valid() and formset.is_valid():
+
+        def save():
             lines = [
                 (f.cleaned_data["product"], f.cleaned_data["counted"])
                 for f in formset.forms
                 if f.cleaned_data.get("product")
             ]
-            try:
-                check = services.stock_check_create(actor=request.user, lines=lines, **header.cleaned_data)
-            except (ValidationError, PermissionDenied) as exc:
-                add_service_error(header, exc)
-            else:
-                messages.success(request, _("Saved. Submit it for approval by the warehouse department."))
-                return redirect("inventory:stock_check_detail", pk=check.pk)
-        return render(
+            return services.stock_check_create(actor=request.user, lines=lines, **header.cleaned_data)
+
+        return document_form_response(
             request,
-            "inventory/stock_check_form.html",
-            {"title": _("New stock check"), "form": header, "formset": formset},
-            status=400 if request.method == "POST" else 200,
+            form=header,
+            formset=formset,
+            save=save,
+            detail_url_name="inventory:stock_check_detail",
+            template_name="inventory/stock_check_form.html",
+            title=_("New stock check"),
+            success_message=_("Saved. Submit it for approval by the warehouse department."),
         )
 
     post = get

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy
 
 from yingxiao.accounts.choices import Role
 from yingxiao.accounts.selectors import scope_of
-from yingxiao.core.pages import Column, ListPage, Page, ServiceFormPage, add_service_error, staff_only
+from yingxiao.core.pages import (
+    Column,
+    ListPage,
+    Page,
+    ServiceFormPage,
+    add_service_error,
+    document_form_response,
+    staff_only,
+)
 from yingxiao.workflow.pages import DocumentPage
 
 from . import selectors, services
@@ -114,32 +122,30 @@ def _order_form_page(request, order=None):
         else None
     )
     formset = OrderLineFormSet(request.POST or None, initial=lines_initial, prefix="lines")
-    if request.method == "POST" and header.is_valid() and formset.is_valid():
+
+    def save():
         data, lines = header.cleaned_data, order_lines_from(formset)
-        try:
-            if order is None:
-                order = services.order_create(actor=request.user, lines=lines, **data)
-            else:
-                order = services.order_update(
-                    actor=request.user,
-                    order=order,
-                    lines=lines,
-                    order_date=data["order_date"],
-                    payment_terms_days=data["payment_terms_days"],
-                    warehouse=data["warehouse"],
-                    note=data["note"],
-                )
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(header, exc)
-        else:
-            messages.success(request, _("Saved. Submit it when it is complete."))
-            return redirect("sales:order_detail", pk=order.pk)
-    title = _("Edit %(number)s") % {"number": order.number} if order else _("New sales order")
-    return render(
+        if order is None:
+            return services.order_create(actor=request.user, lines=lines, **data)
+        return services.order_update(
+            actor=request.user,
+            order=order,
+            lines=lines,
+            order_date=data["order_date"],
+            payment_terms_days=data["payment_terms_days"],
+            warehouse=data["warehouse"],
+            note=data["note"],
+        )
+
+    return document_form_response(
         request,
-        "sales/order_form.html",
-        {"title": title, "form": header, "formset": formset},
-        status=400 if request.method == "POST" else 200,
+        form=header,
+        formset=formset,
+        save=save,
+        detail_url_name="sales:order_detail",
+        template_name="sales/order_form.html",
+        title=_("Edit %(number)s") % {"number": order.number} if order else _("New sales order"),
+        success_message=_("Saved. Submit it when it is complete."),
     )
 
 

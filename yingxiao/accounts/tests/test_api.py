@@ -59,7 +59,8 @@ def test_failed_token_requests_count_towards_the_lockout(api_client, client):
         response = api_client.post(TOKEN, {"username": "rep_east", "password": "nope"}, format="json")
         assert response.status_code == 400
     response = api_client.post(TOKEN, {"username": "rep_east", "password": DEMO_PASSWORD}, format="json")
-    assert response.status_code != 200
+    assert response.status_code == 403
+    assert response.json()["code"] == "locked"
     assert "token" not in response.json()
     # The same account is locked on the login page too.
     page = client.post("/accounts/login/", {"username": "rep_east", "password": DEMO_PASSWORD})

@@ -97,3 +97,25 @@ class AuditEntry(models.Model):
     def changes_text(self) -> str:
         """The changes on one line, for lists and exports."""
         return "; ".join(f"{label}: {old or '∅'} → {new or '∅'}" for label, old, new in self.changes_display)
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to a POST sent with an `Idempotency-Key` header: repeating the request with the
+    same key returns this answer instead of acting again (refunds, payouts, any workflow step)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(_("idempotency key"), max_length=100)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"))
+    body = models.JSONField(_("response"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

@@ -7,6 +7,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from yingxiao.core.idempotency import once
+
 from ..selectors import events_of, inbox_done, inbox_mine, inbox_todo
 from ..services import perform
 from .serializers import EventSerializer, StepInputSerializer
@@ -18,7 +20,11 @@ class WorkflowActionsMixin(viewsets.GenericViewSet):
     @extend_schema(request=StepInputSerializer, parameters=[OpenApiParameter("action_name", str, "path")])
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def take_action(self, request, pk=None, action_name=None):
-        """Take a step: 200 and the document; 409 wrong state or stale version; 403; 404; 400."""
+        """Take a step: 200 and the document; 409 wrong state or stale version; 403; 404; 400.
+        With an `Idempotency-Key` header, a repeat returns the first answer and takes no second step."""
+        return once(request, lambda: self._take_action(request, action_name))
+
+    def _take_action(self, request, action_name):
         document = self.get_object()
         body = StepInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)

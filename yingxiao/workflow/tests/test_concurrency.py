@@ -272,3 +272,36 @@ def test_document_numbers_stay_unique_when_two_requests_start_at_once(committed_
     assert race(create, create, create) == ["ok", "ok", "ok"]
     numbers = list(TransferRequest.objects.values_list("number", flat=True))
     assert len(numbers) == before + 3 == len(set(numbers))
+
+
+# --- the same Idempotency-Key twice at once --------------------------------------------------------------
+
+
+def test_the_same_idempotency_key_sent_twice_at_once_acts_once_and_both_get_the_answer(committed_demo):
+    """A phone retrying while its first request is still running: the twin waits on the key's unique
+    constraint, then replays the first answer instead of getting a 409 or acting twice."""
+    from rest_framework.test import APIClient
+
+    document = transfer_in("manager_review")
+    manager = User.objects.get(username="manager_east")
+    answers: list = []
+
+    def post():
+        client = APIClient()
+        client.force_authenticate(manager)
+        response = client.post(
+            f"/api/v1/transfer-requests/{document.pk}/actions/approve/",
+            {"comment": "同意"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="approve-once",
+        )
+        answers.append((response.status_code, response.get("Idempotent-Replayed"), response.json()))
+
+    with slow_effect("manager_review", "approve"):
+        outcomes = race(post, post)
+    assert outcomes == ["ok", "ok"]
+    assert sorted((a[0], a[1] or "") for a in answers) == [(200, ""), (200, "true")]
+    assert answers[0][2] == answers[1][2]
+    document.refresh_from_db()
+    assert (document.status, document.version) == ("hq_review", 3)
+    assert [e.action for e in events(document)].count("approve") == 1

@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -53,7 +54,9 @@ def once(request: Request, act: Callable[[], Response]) -> Response:
     if len(key) > MAX_KEY_LENGTH:
         raise exceptions.ValidationError({HEADER: [_("At most %(n)d characters.") % {"n": MAX_KEY_LENGTH}]})
     fingerprint = request_fingerprint(request)
-    stored = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+    user = request.user
+    assert isinstance(user, get_user_model()), "step actions require an authenticated user"
+    stored = IdempotencyRecord.objects.filter(user=user, key=key).first()
     if stored is not None:
         return _replay(stored, fingerprint)
     with transaction.atomic():
@@ -61,10 +64,10 @@ def once(request: Request, act: Callable[[], Response]) -> Response:
             # Claim the key first: a concurrent twin blocks here until this transaction ends, then fails.
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(
-                    user=request.user, key=key, fingerprint=fingerprint, status_code=0, body={}
+                    user=user, key=key, fingerprint=fingerprint, status_code=0, body={}
                 )
         except IntegrityError:
-            return _replay(IdempotencyRecord.objects.get(user=request.user, key=key), fingerprint)
+            return _replay(IdempotencyRecord.objects.get(user=user, key=key), fingerprint)
         response = act()
         record.status_code = response.status_code
         record.body = json.loads(json.dumps(response.data, default=str))

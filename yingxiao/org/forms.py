@@ -1,6 +1,7 @@
 """Forms and filters for regions, departments and warehouses."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +21,10 @@ class RegionForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Region.objects.filter(parent__isnull=True)
-        self.fields["parent"].help_text = _(
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)
+        parent.queryset = Region.objects.filter(parent__isnull=True)
+        parent.help_text = _(
             "Leave empty for a region (大区); choose one to make a district (片区)."
         )
 

@@ -150,7 +150,8 @@ def _check_lines(lines: list[OrderLineInput]) -> None:
             )
         if discount is None or not Decimal(0) <= Decimal(discount) <= Decimal(100):
             raise ValidationError({"discount": _("A discount is between 0 and 100%.")})
-        if Decimal(discount).as_tuple().exponent < -2:
+        exponent = Decimal(discount).as_tuple().exponent
+        if not isinstance(exponent, int) or exponent < -2:
             raise ValidationError({"discount": _("A discount has at most two decimals.")})
 
 
@@ -163,7 +164,9 @@ def _buyer_region(actor: User, distributor: Distributor | None, customer: Custom
         )
     if customer is not None and not customer.active:
         raise ValidationError({"customer": _("%(name)s is no longer served.") % {"name": customer}})
-    region = (distributor or customer).region
+    buyer = distributor or customer
+    assert buyer is not None  # checked above: one buyer
+    region = buyer.region
     if not scope_of(actor).role_reaches(Role.REGIONAL_REP, region_id=region.pk):
         raise PermissionDenied(
             _("You can only take orders for your own region's distributors and customers.")
@@ -283,11 +286,12 @@ def committed_orders(distributor: Distributor, *, excluding: SalesOrder | None =
 def credit_position(order: SalesOrder) -> dict:
     """Open receivables, confirmed orders not yet invoiced, this order, and the limit; `over` when the three
     together exceed the limit."""
-    if order.distributor_id is None:
+    distributor = order.distributor
+    if distributor is None:
         return {"over": False}
-    owed = open_receivables(order.distributor)
-    committed = committed_orders(order.distributor, excluding=order)
-    limit = order.distributor.credit_limit
+    owed = open_receivables(distributor)
+    committed = committed_orders(distributor, excluding=order)
+    limit = distributor.credit_limit
     return {
         "open_receivables": str(owed),
         "committed_orders": str(committed),
@@ -345,17 +349,18 @@ def order_deliver(order: SalesOrder, actor: User, data: dict) -> dict:
     """Effect of deliver: ship from the order's warehouse (stock moves) and write the sales ledger."""
     today = timezone.localdate()
     require_open_month(today, "delivered_on")
-    if order.warehouse_id is None:
+    warehouse = order.warehouse
+    if warehouse is None:
         raise ValidationError({"warehouse": _("Choose the warehouse to ship from.")})
     delivery = Delivery.objects.create(
-        number=next_number("FH"), order=order, warehouse=order.warehouse, delivered_on=today, created_by=actor
+        number=next_number("FH"), order=order, warehouse=warehouse, delivered_on=today, created_by=actor
     )
     ledger = []
     for line in order.lines.select_related("product"):
         stock_move(
             actor=actor,
             product=line.product,
-            warehouse=order.warehouse,
+            warehouse=warehouse,
             kind=MovementKind.ISSUE,
             on_hand=-line.quantity,
             reference=delivery.number,
@@ -447,8 +452,8 @@ def payment_record(
     open_invoices = Invoice.objects.select_for_update().filter(status=InvoiceStatus.OPEN, **buyer)
     if invoices is not None:
         open_invoices = open_invoices.filter(pk__in=[i.pk for i in invoices])
-    open_invoices = list(open_invoices.order_by("due_date", "id"))
-    owed = sum((i.open_amount for i in open_invoices), Decimal(0))
+    oldest_first = list(open_invoices.order_by("due_date", "id"))
+    owed = sum((i.open_amount for i in oldest_first), Decimal(0))
     if amount > owed:
         raise ValidationError(
             {
@@ -456,7 +461,9 @@ def payment_record(
                 % {"amount": amount, "owed": owed}
             }
         )
-    region = (distributor or customer).region
+    payer = distributor or customer
+    assert payer is not None  # checked above: one payer
+    region = payer.region
     payment = Payment.objects.create(
         number=next_number("HK"),
         region=region,
@@ -468,7 +475,7 @@ def payment_record(
         **buyer,
     )
     left = amount
-    for invoice in open_invoices:
+    for invoice in oldest_first:
         if left <= 0:
             break
         part = min(left, invoice.open_amount)
@@ -482,8 +489,9 @@ def payment_record(
             CollectionTask.objects.filter(invoice=invoice).exclude(status=CollectionStatus.CLOSED).update(
                 status=CollectionStatus.CLOSED, updated_at=timezone.now()
             )
-            if invoice.order_id and invoice.order.status == OrderStatus.INVOICED:
-                perform(document=invoice.order, action="settle", actor=actor, comment=payment.number)
+            order = invoice.order
+            if order is not None and order.status == OrderStatus.INVOICED:
+                perform(document=order, action="settle", actor=actor, comment=payment.number)
     return payment
 
 
@@ -502,6 +510,12 @@ def _regional_manager(region) -> User | None:
     return membership.user if membership else None
 
 
+def _collector(invoice: Invoice):
+    """Who chases an overdue invoice: the distributor's active rep, else the invoice's salesperson."""
+    rep = invoice.distributor.rep if invoice.distributor is not None else None
+    return rep if rep is not None and rep.is_active else invoice.salesperson
+
+
 @transaction.atomic
 def collection_tasks_refresh(*, today: date | None = None) -> dict:
     """Daily: open a task for each overdue invoice (assigned to the distributor's rep), close the tasks of
@@ -510,13 +524,7 @@ def collection_tasks_refresh(*, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     overdue = Invoice.objects.filter(status=InvoiceStatus.OPEN, due_date__lt=today, collection__isnull=True)
     new_tasks = [
-        CollectionTask(
-            invoice=invoice,
-            region=invoice.region,
-            assignee=invoice.distributor.rep
-            if invoice.distributor_id and invoice.distributor.rep_id and invoice.distributor.rep.is_active
-            else invoice.salesperson,
-        )
+        CollectionTask(invoice=invoice, region=invoice.region, assignee=_collector(invoice))
         for invoice in overdue.select_related("distributor__rep", "region", "salesperson")
     ]
     CollectionTask.objects.bulk_create(new_tasks, batch_size=2000)

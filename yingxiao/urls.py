@@ -6,10 +6,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from yingxiao.accounts.api import urls as accounts_api
+from yingxiao.aftersales.api import urls as aftersales_api
 from yingxiao.catalog.api import urls as catalog_api
 from yingxiao.inventory.api import urls as inventory_api
 from yingxiao.org.api import urls as org_api
 from yingxiao.partners.api import urls as partners_api
+from yingxiao.rebates.api import urls as rebates_api
 from yingxiao.sales.api import urls as sales_api
 from yingxiao.workflow.api import urls as workflow_api
 
@@ -21,6 +23,8 @@ api_v1 = [
     path("", include(workflow_api)),
     path("", include(inventory_api)),
     path("", include(sales_api)),
+    path("", include(aftersales_api)),
+    path("", include(rebates_api)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -34,6 +38,8 @@ urlpatterns = [
     path("workflow/", include("yingxiao.workflow.urls")),
     path("inventory/", include("yingxiao.inventory.urls")),
     path("sales/", include("yingxiao.sales.urls")),
+    path("aftersales/", include("yingxiao.aftersales.urls")),
+    path("rebates/", include("yingxiao.rebates.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("django-admin/", admin.site.urls),

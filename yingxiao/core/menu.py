@@ -33,6 +33,12 @@ def _imports(scope: Scope) -> bool:
     return can_import(scope)
 
 
+def _rebate_process(scope: Scope) -> bool:
+    from yingxiao.rebates.selectors import reads_all_rebates
+
+    return reads_all_rebates(scope)
+
+
 def _admin(scope: Scope) -> bool:
     return scope.is_admin
 
@@ -83,6 +89,26 @@ MENU: list[Group] = [
             Entry(_("Stock"), "inventory:stock_list", "ti-stack-2", _staff),
             Entry(_("Stock movements"), "inventory:movement_list", "ti-arrows-exchange", _staff),
             Entry(_("Market demand"), "inventory:demand_list", "ti-chart-line", _staff),
+        ],
+    ),
+    Group(
+        _("Exchanges, returns and service"),
+        [
+            Entry(_("Exchanges"), "aftersales:exchange_list", "ti-replace"),
+            Entry(_("Returns"), "aftersales:return_list", "ti-receipt-refund"),
+            Entry(_("Service tickets"), "aftersales:ticket_list", "ti-tool"),
+            Entry(_("Quality report"), "aftersales:quality_report", "ti-report-analytics", _staff),
+        ],
+    ),
+    Group(
+        _("Sales rebates"),
+        [
+            Entry(_("Rebate policies"), "rebates:policy_list", "ti-discount", _staff),
+            Entry(_("Rebate calculations"), "rebates:run_list", "ti-calculator", _rebate_process),
+            Entry(_("Rebate statements"), "rebates:statement_list", "ti-file-dollar"),
+            Entry(_("Rebate report"), "rebates:report", "ti-report-money", _staff),
+            Entry(_("Cross-region selling flags"), "rebates:flag_list", "ti-flag", _staff),
+            Entry(_("Rebate advances"), "rebates:advance_list", "ti-coin", _staff),
         ],
     ),
     Group(_("Marketing control")),

@@ -47,3 +47,4 @@ class MovementKind(models.TextChoices):
     TRANSFER_IN = "transfer_in", _("Transfer in")  # received from another warehouse
     IN_TRANSIT = "in_transit", _("Incoming in transit")  # on its way to this warehouse
     ADJUSTMENT = "adjustment", _("Stock-check adjustment")  # counted difference booked
+    RETURN_IN = "return_in", _("Goods back from a customer")  # exchanged or returned goods into quarantine

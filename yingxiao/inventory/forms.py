@@ -15,6 +15,7 @@ from yingxiao.org.selectors import regions_for, warehouses_for
 
 from .choices import MovementKind, StockCheckStatus, TransferStatus
 from .models import Demand, StockCheck, StockLevel, StockMovement, TransferRequest
+from .selectors import transfer_warehouses
 
 
 class StyledForm(StyledFormMixin, forms.Form):
@@ -30,11 +31,10 @@ def _active_products():
 
 
 class TransferHeaderForm(StyledForm):
-    """Source, destination (one of the user's region's warehouses), wanted-by date and note."""
+    """Source, destination (one of the user's region's warehouses), wanted-by date and note; never a
+    quarantine warehouse."""
 
-    source_warehouse = forms.ModelChoiceField(
-        queryset=Warehouse.objects.filter(active=True), label=_("source warehouse")
-    )
+    source_warehouse = forms.ModelChoiceField(queryset=transfer_warehouses(), label=_("source warehouse"))
     destination_warehouse = forms.ModelChoiceField(
         queryset=Warehouse.objects.none(), label=_("destination warehouse")
     )
@@ -44,8 +44,9 @@ class TransferHeaderForm(StyledForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         scope = scope_of(user)
-        self.fields["destination_warehouse"].queryset = Warehouse.objects.filter(
-            active=True, region__in=scope.region_ids
+        self.fields["source_warehouse"].queryset = transfer_warehouses()
+        self.fields["destination_warehouse"].queryset = transfer_warehouses().filter(
+            region__in=scope.region_ids
         )
 
 

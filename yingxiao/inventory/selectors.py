@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from yingxiao.accounts.choices import REGIONAL_ROLES, Role
 from yingxiao.accounts.selectors import scope_of
+from yingxiao.org.models import Warehouse
+from yingxiao.org.selectors import sellable_warehouses
 from yingxiao.workflow.permissions import include_delegated
 
 from .choices import OPEN_TRANSFER_STATES
@@ -17,6 +19,12 @@ from .models import Demand, StockCheck, StockLevel, StockMovement, TransferLine,
 
 def _is_staff(scope) -> bool:
     return scope.is_company_wide or bool(scope.region_ids)
+
+
+def transfer_warehouses() -> QuerySet[Warehouse]:
+    """Active warehouses stock may be transferred from or to: all but quarantine ones (goods returned by
+    customers, not for sale)."""
+    return sellable_warehouses()
 
 
 def stock_levels_for(user) -> QuerySet[StockLevel]:
@@ -124,7 +132,7 @@ def shortfalls_for(user, period=None) -> list[Shortfall]:
     if not any(role in scope.roles for role in REGIONAL_ROLES) and not scope.is_company_wide:
         return []
     period = period or current_period()
-    levels = StockLevel.objects.filter(warehouse__region__isnull=False, warehouse__active=True)
+    levels = StockLevel.objects.filter(warehouse__in=transfer_warehouses(), warehouse__region__isnull=False)
     if not scope.is_company_wide:
         levels = levels.filter(warehouse__region__in=scope.region_ids)
     demand = Demand.objects.filter(

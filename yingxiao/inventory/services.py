@@ -11,6 +11,7 @@ from yingxiao.accounts.choices import REGIONAL_ROLES, Role
 from yingxiao.accounts.models import User
 from yingxiao.accounts.selectors import scope_of
 from yingxiao.catalog.models import Product
+from yingxiao.org.choices import WarehouseKind
 from yingxiao.org.models import Region, Warehouse
 from yingxiao.workflow.services import document_start, next_number
 
@@ -236,6 +237,14 @@ def _transfer_lines(lines: list[tuple[Product, int, str]]) -> list[tuple[Product
 
 
 def _validate_warehouses(actor: User, source: Warehouse, destination: Warehouse) -> Region:
+    for field, warehouse in (("source_warehouse", source), ("destination_warehouse", destination)):
+        if warehouse.kind == WarehouseKind.QUARANTINE:
+            raise ValidationError(
+                {
+                    field: _("%(warehouse)s is a quarantine warehouse: its goods are not for sale.")
+                    % {"warehouse": warehouse}
+                }
+            )
     if source.pk == destination.pk:
         raise ValidationError({"destination_warehouse": _("Source and destination must differ.")})
     if destination.region_id is None:

@@ -201,7 +201,9 @@ class ShortfallPage(Page):
 
     def get(self, request):
         rows = selectors.shortfalls_for(request.user)
-        sources = warehouses_for(request.user).filter(active=True, region__isnull=True)
+        sources = warehouses_for(request.user).filter(
+            pk__in=selectors.transfer_warehouses(), region__isnull=True
+        )
         context = {
             "title": _("Shortfalls"),
             "rows": rows,
@@ -228,7 +230,11 @@ class ShortfallPage(Page):
             messages.error(request, _("Tick products of one destination warehouse at a time."))
             return redirect("inventory:shortfalls")
         try:
-            source = warehouses_for(request.user).get(pk=request.POST.get("source"))
+            source = (
+                warehouses_for(request.user)
+                .filter(pk__in=selectors.transfer_warehouses())
+                .get(pk=request.POST.get("source"))
+            )
             transfer = services.transfer_create(
                 actor=request.user,
                 source_warehouse=source,

@@ -9,3 +9,4 @@ class WarehouseKind(models.TextChoices):
 
     HQ = "hq", _("Headquarters")  # 总部仓: central stock, supplies the regions
     REGIONAL = "regional", _("Regional")  # 区域仓: serves one sales region
+    QUARANTINE = "quarantine", _("Quarantine")  # 隔离仓: goods returned by customers, not for sale

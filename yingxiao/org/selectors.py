@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from yingxiao.accounts.selectors import scope_of
 
+from .choices import WarehouseKind
 from .models import Department, Region, Warehouse
 
 
@@ -48,3 +49,8 @@ def warehouse_get(*, user, pk: int) -> Warehouse:
 def department_get(*, user, pk: int) -> Department:
     """One visible department, or 404."""
     return get_object_or_404(departments_for(user), pk=pk)
+
+
+def sellable_warehouses() -> QuerySet[Warehouse]:
+    """Active warehouses whose stock is for sale: all but quarantine ones (goods returned by customers)."""
+    return Warehouse.objects.filter(active=True).exclude(kind=WarehouseKind.QUARANTINE)

@@ -11,7 +11,7 @@ from yingxiao.accounts.selectors import scope_of
 from yingxiao.catalog.models import Product
 from yingxiao.core.forms import StyledFilterSet, StyledFormMixin, scoped_choices
 from yingxiao.org.forms import RegionChoiceFilter
-from yingxiao.org.models import Warehouse
+from yingxiao.org.selectors import sellable_warehouses
 from yingxiao.partners.choices import DistributorStatus
 from yingxiao.partners.models import Customer, Distributor
 from yingxiao.partners.selectors import customers_for, distributors_for
@@ -41,9 +41,7 @@ class OrderHeaderForm(StyledForm):
     payment_terms_days = forms.IntegerField(
         label=_("payment terms (days)"), min_value=0, max_value=365, initial=30
     )
-    warehouse = forms.ModelChoiceField(
-        queryset=Warehouse.objects.filter(active=True), required=False, label=_("ship from")
-    )
+    warehouse = forms.ModelChoiceField(queryset=sellable_warehouses(), required=False, label=_("ship from"))
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user=None, **kwargs):

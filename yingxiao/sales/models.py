@@ -344,6 +344,11 @@ class SalesLine(models.Model):
                 fields=["year", "distributor", "customer", "region", "quantity", "amount"],
                 name="sales_line_party",
             ),
+            # Rebates: a year's rows per distributor, with what the calculation reads (issue 6).
+            models.Index(
+                fields=["year", "distributor", "category", "source", "quantity", "amount"],
+                name="sales_line_rebate",
+            ),
             models.Index(fields=["date", "region"], name="sales_line_date"),
             models.Index(fields=["distributor", "date"], name="sales_line_distributor"),
             models.Index(fields=["product", "date"], name="sales_line_product"),

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "yingxiao.workflow",
     "yingxiao.inventory",
     "yingxiao.sales",
+    "yingxiao.aftersales",
+    "yingxiao.rebates",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +157,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = "yingxiao@localhost"
+
+# After-sales: cases filed later than this many days after delivery need the director's approval; goods
+# coming back go into this (quarantine) warehouse.
+AFTERSALES_APPROVAL_DAYS = 90
+AFTERSALES_QUARANTINE_WAREHOUSE = "WH-QC"
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,9 @@ from django.utils import translation
 
 from .flow import Flow, Reach
 
+#: A process with more states than this is drawn top down.
+LONG_FLOW = 9
+
 _LABEL_ESCAPES = str.maketrans({'"': "'", "[": "(", "]": ")", "|": "/"})
 
 
@@ -17,9 +20,10 @@ def _edges(flow: Flow) -> list[tuple[str, str, str]]:
 
 
 def mermaid(flow: Flow, current: str | None = None, taken: list[tuple[str, str]] | None = None) -> str:
-    """A left-to-right flowchart: the current state lit, the transitions already taken drawn thick."""
+    """A flowchart, left to right (top down for long processes, so it stays readable on the page): the
+    current state lit, the transitions already taken drawn thick."""
     states = [value for value, _label in flow.states.choices]
-    lines = ["flowchart LR"]
+    lines = ["flowchart LR" if len(states) <= LONG_FLOW else "flowchart TD"]
     for state in states:
         lines.append(f'  {state}["{_text(flow.state_label(state))}"]')
     edges = _edges(flow)

@@ -62,6 +62,7 @@ def test_the_demo_company_has_what_the_issue_asks_for():
     assert ProductCategory.objects.count() == 5
     assert 25 <= Product.objects.count() <= 35
     assert Warehouse.objects.filter(kind="hq", region__isnull=True).count() == 2
+    assert list(Warehouse.objects.filter(kind="quarantine").values_list("code", flat=True)) == ["WH-QC"]
     assert sorted(Warehouse.objects.filter(kind="regional").values_list("region__code", flat=True)) == sorted(
         REGIONS
     )

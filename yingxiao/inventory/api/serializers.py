@@ -15,6 +15,7 @@ from ..models import (
     TransferLine,
     TransferRequest,
 )
+from ..selectors import transfer_warehouses
 
 
 def product_field(**kwargs):
@@ -29,6 +30,11 @@ def warehouse_field(**kwargs):
     return serializers.SlugRelatedField(
         slug_field="code", queryset=Warehouse.objects.filter(active=True), **kwargs
     )
+
+
+def transfer_warehouse_field(**kwargs):
+    """A warehouse stock may be transferred from or to (not a quarantine one), referred to by its code."""
+    return serializers.SlugRelatedField(slug_field="code", queryset=transfer_warehouses(), **kwargs)
 
 
 class TransferLineSerializer(serializers.ModelSerializer):
@@ -57,8 +63,8 @@ class TransferRequestSerializer(DocumentSerializer):
     """调货申请单 with its lines; create and update (drafts) go through the services."""
 
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    source_warehouse = warehouse_field()
-    destination_warehouse = warehouse_field()
+    source_warehouse = transfer_warehouse_field()
+    destination_warehouse = transfer_warehouse_field()
     lines = TransferLineSerializer(many=True)
 
     class Meta:

@@ -355,3 +355,12 @@ def test_the_list_costs_the_same_queries_for_3_and_30_requests(api_as):
     large, large_count = measure()
     assert large_count == small_count + 27
     assert small == large
+
+
+@pytest.mark.parametrize("field", ["source_warehouse", "destination_warehouse"])
+def test_the_quarantine_warehouse_is_no_transfer_source_or_destination(api_as, field):
+    count = TransferRequest.objects.count()
+    response = api_as("rep_east").post(BASE, payload(**{field: "WH-QC"}), format="json")
+    assert response.status_code == 400
+    assert field in response.json()["fields"], response.json()
+    assert TransferRequest.objects.count() == count

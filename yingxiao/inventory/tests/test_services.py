@@ -305,6 +305,9 @@ def test_transfer_create_validates_its_input():
         transfer_create(**kwargs, lines=[])
     with pytest.raises(PermissionDenied):
         transfer_create(**{**kwargs, "destination_warehouse": north}, lines=[(a, 1, "")])
+    with pytest.raises(ValidationError) as refused:  # returned goods in quarantine are not for sale
+        transfer_create(**{**kwargs, "source_warehouse": warehouse("WH-QC")}, lines=[(a, 1, "")])
+    assert "source_warehouse" in refused.value.message_dict
     assert TransferRequest.objects.count() == count
 
 

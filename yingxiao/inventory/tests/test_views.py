@@ -16,6 +16,7 @@ from yingxiao.inventory.models import StockCheck, TransferRequest
 from yingxiao.inventory.selectors import shortfalls_for
 from yingxiao.inventory.views import TransferList
 from yingxiao.inventory.workflow import TRANSFER_FLOW
+from yingxiao.org.models import Warehouse
 from yingxiao.workflow.selectors import available_steps
 
 from .helpers import events, level, new_transfer, person, snapshot, stocked_products, transfer_in
@@ -383,3 +384,39 @@ def test_the_list_page_costs_the_same_queries_for_3_and_30_requests(client_as):
     large, large_rows = measure()
     assert large_rows > small_rows
     assert small == large
+
+
+# --- the quarantine warehouse (returned goods, not for sale) ---------------------------------------------
+
+
+def test_the_quarantine_warehouse_is_offered_neither_as_source_nor_on_the_shortfall_page(client_as):
+    quarantine = Warehouse.objects.get(code="WH-QC")
+    client = client_as("rep_east")
+    form = client.get(reverse("inventory:transfer_create")).context["form"]
+    sources = set(form.fields["source_warehouse"].queryset.values_list("code", flat=True))
+    assert "WH-HQ1" in sources and "WH-QC" not in sources
+    assert "WH-QC" not in set(form.fields["destination_warehouse"].queryset.values_list("code", flat=True))
+    [a] = stocked_products("WH-E", 1)
+    count = TransferRequest.objects.count()
+    response = client.post(
+        reverse("inventory:transfer_create"),
+        {
+            "source_warehouse": quarantine.pk,
+            "destination_warehouse": level(a, "WH-E").warehouse_id,
+            "wanted_by": "2099-01-01",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-product": a.pk,
+            "lines-0-quantity": "1",
+        },
+    )
+    assert response.status_code == 400 and "source_warehouse" in response.context["form"].errors
+    shortfalls = client.get(reverse("inventory:shortfalls"))
+    assert quarantine.name not in shortfalls.content.decode()
+    assert "WH-QC" not in {w.code for w in shortfalls.context["sources"]}
+    rows = shortfalls_for(person("rep_east"))[:1]
+    posted = client.post(
+        reverse("inventory:shortfalls"), {"level": [rows[0].level.pk], "source": quarantine.pk}
+    )
+    assert posted.status_code == 302 and posted.url == reverse("inventory:shortfalls")
+    assert TransferRequest.objects.count() == count

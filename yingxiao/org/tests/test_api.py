@@ -54,6 +54,8 @@ def test_warehouse_filters(api_as):
     client = api_as("director")
     hq = client.get(WAREHOUSES, {"kind": "hq"}).json()
     assert sorted(w["code"] for w in hq["results"]) == ["WH-HQ1", "WH-HQ2"]
+    quarantine = client.get(WAREHOUSES, {"kind": "quarantine"}).json()
+    assert [w["code"] for w in quarantine["results"]] == ["WH-QC"]  # the after-sales quarantine warehouse
     north = client.get(WAREHOUSES, {"region": "north"}).json()
     assert [w["code"] for w in north["results"]] == ["WH-N"]
 

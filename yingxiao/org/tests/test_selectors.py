@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_staff_see_all_organisation_data(user, username):
     person = user(username)
     assert regions_for(person).count() == Region.objects.count() == 6
-    assert warehouses_for(person).count() == Warehouse.objects.count() == 6
+    assert warehouses_for(person).count() == Warehouse.objects.count() == 7  # 2 HQ, 4 regional, quarantine
     assert departments_for(person).count() == Department.objects.count()
 
 

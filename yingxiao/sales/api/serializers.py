@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from yingxiao.catalog.models import Product
-from yingxiao.org.models import Warehouse
+from yingxiao.org.selectors import sellable_warehouses
 from yingxiao.partners.models import Customer, Distributor
 from yingxiao.workflow.api.serializers import DocumentSerializer
 
@@ -37,7 +37,7 @@ class SalesOrderSerializer(DocumentSerializer):
         slug_field="code", queryset=Customer.objects.all(), required=False, allow_null=True
     )
     warehouse = serializers.SlugRelatedField(
-        slug_field="code", queryset=Warehouse.objects.filter(active=True), required=False, allow_null=True
+        slug_field="code", queryset=sellable_warehouses(), required=False, allow_null=True
     )
     lines = OrderLineSerializer(many=True)
 

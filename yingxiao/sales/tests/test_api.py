@@ -667,3 +667,12 @@ def test_a_list_costs_the_same_queries_for_3_and_30_rows(path, username, make):
     large, large_count = _measure(username, path)
     assert large_count == small_count + 27
     assert small == large, f"{small} queries for {small_count} rows, {large} for {large_count}"
+
+
+def test_an_order_cannot_ship_from_the_quarantine_warehouse(api_as, client_as):
+    """Goods returned by customers wait in quarantine; they are not for sale."""
+    response = api_as("rep_east").post(ORDERS, payload(warehouse="WH-QC"), format="json")
+    assert response.status_code == 400
+    assert "warehouse" in response.json()["fields"]
+    form = client_as("rep_east").get("/sales/orders/new/").context["form"]
+    assert "WH-QC" not in {w.code for w in form.fields["warehouse"].queryset}

@@ -74,3 +74,12 @@ def test_a_flowchart_without_state_marks_nothing():
         ("submitted", "approved"),
         ("submitted", "rejected"),
     }
+
+
+def test_a_long_process_is_drawn_top_down_to_stay_readable():
+    from yingxiao.aftersales.workflow import EXCHANGE_FLOW
+    from yingxiao.workflow.charts import LONG_FLOW, mermaid
+
+    assert len(TRANSFER_FLOW.states.choices) <= LONG_FLOW < len(EXCHANGE_FLOW.states.choices)
+    assert mermaid(TRANSFER_FLOW).startswith("flowchart LR")
+    assert mermaid(EXCHANGE_FLOW).startswith("flowchart TD")

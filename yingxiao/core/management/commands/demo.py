@@ -13,7 +13,7 @@ from django.test.utils import override_settings
 from yingxiao.accounts.demo import DEMO_PASSWORD, ensure_admin
 
 #: Apps whose demo data is loaded, in dependency order (staff before distributors: reps are assigned).
-DEMO_APPS = ["org", "catalog", "accounts", "partners", "inventory", "sales"]
+DEMO_APPS = ["org", "catalog", "accounts", "partners", "inventory", "sales", "aftersales", "rebates"]
 
 
 class Command(BaseCommand):

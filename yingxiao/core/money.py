@@ -23,3 +23,66 @@ class MoneyField(models.DecimalField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DecimalField", args, kwargs
+
+
+# --- amounts in Chinese capitals (大写), as on cheques, statements and payment notices -----------------
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_PLACES = ("", "拾", "佰", "仟")
+_SECTIONS = ("", "万", "亿")
+
+
+def _four_digits(group: int) -> str:
+    """1 ≤ group ≤ 9999 in capitals, inner zeros read once (1005 → 壹仟零伍)."""
+    words, zero = "", False
+    for place in (3, 2, 1, 0):
+        digit = group // 10**place % 10
+        if digit == 0:
+            zero = bool(words)
+            continue
+        if zero:
+            words += "零"
+        words += _DIGITS[digit] + _PLACES[place]
+        zero = False
+    return words
+
+
+def _yuan_in_words(yuan: int) -> str:
+    groups = []
+    while yuan:
+        groups.append(yuan % 10_000)
+        yuan //= 10_000
+    words, gap = "", False
+    for index in reversed(range(len(groups))):
+        group = groups[index]
+        if group == 0:
+            gap = bool(words)
+            continue
+        if words and (gap or group < 1000):
+            words += "零"
+        words += _four_digits(group) + _SECTIONS[index]
+        gap = False
+    return words
+
+
+def amount_in_words(amount: Decimal | int | str) -> str:
+    """An amount in yuan in Chinese capitals, rounded to the fen half up:
+    12345.67 → 壹万贰仟叁佰肆拾伍元陆角柒分; 10 → 壹拾元整; 0.05 → 伍分; 1000000000.01 → 壹拾亿元零壹分.
+    A negative amount, or one of a trillion yuan or more (beyond a MoneyField), is refused: ValueError."""
+    value = to_money(amount)
+    if value < 0:
+        raise ValueError("a negative amount has no capitals")
+    if value >= Decimal(10) ** 12:
+        raise ValueError("amount too large")
+    fen_total = int(value * 100)
+    yuan, jiao, fen = fen_total // 100, fen_total // 10 % 10, fen_total % 10
+    words = _yuan_in_words(yuan)
+    if yuan:
+        words += "元"
+    if jiao == 0 and fen == 0:
+        return (words or "零元") + "整"
+    if jiao:
+        words += _DIGITS[jiao] + "角"
+    elif yuan:
+        words += "零"
+    return words + (_DIGITS[fen] + "分" if fen else "整")

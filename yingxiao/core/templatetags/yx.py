@@ -17,3 +17,16 @@ def money(value) -> str:
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
     return f"¥{amount:,.2f}"
+
+
+@register.filter
+def capitals(value) -> str:
+    """The amount in Chinese capitals (大写): 壹万贰仟叁佰肆拾伍元陆角柒分; empty for None."""
+    from yingxiao.core.money import amount_in_words
+
+    if value is None or value == "":
+        return ""
+    try:
+        return amount_in_words(Decimal(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)

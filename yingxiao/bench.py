@@ -6,7 +6,11 @@ another database, which is then used as it is: give it an empty scratch database
   a. generate N sales-ledger lines for one year (default 1,000,000);
   b. the year's sales statistics for the marketing director (best of 3)        target < 1 s;
   c. receivables aging by region over 100,000 invoices (best of 3)             target < 1 s;
-  d. import 100,000 ledger lines from an Excel file through the import task    target < 60 s.
+  d. import 100,000 ledger lines from an Excel file through the import task    target < 60 s;
+  e. a rebate run over 1,000,000 purchase lines of 2,000 distributors (an own year, written with one
+     INSERT … SELECT; 2 % returns; invoices and payments for the payment-speed factor)  target < 10 s;
+  f. on a 50,000-line year, the set-based run against `compute_line_by_line` (the naive ORM way,
+     writing the same results and lines), both timed, ratio printed                   target ≥ 50×.
 
 Figures whose module is not written yet are skipped with a note. `--strict` exits 1 when a target is
 missed or a figure failed.
@@ -40,9 +44,13 @@ class Figure:
     seconds: float | None = None
     target: float | None = None
     note: str = ""
+    ratio: float | None = None  # a speed-up figure: measured ×ratio against at least ×ratio_target
+    ratio_target: float | None = None
 
     @property
     def verdict(self) -> str:
+        if self.ratio is not None and self.ratio_target is not None:
+            return "ok" if self.ratio >= self.ratio_target else "MISSED"
         if self.seconds is None:
             return "skipped" if not self.note.startswith("error") else "ERROR"
         if self.target is None:
@@ -56,6 +64,13 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--year", type=int, default=date.today().year - 1, help="the year generated")
     parser.add_argument("--invoices", type=int, default=100_000, help="invoices for the aging figure")
     parser.add_argument("--import-lines", type=int, default=100_000, help="lines of the Excel import")
+    parser.add_argument("--rebate-lines", type=int, default=1_000_000, help="ledger lines of the rebate run")
+    parser.add_argument(
+        "--rebate-distributors", type=int, default=2_000, help="distributors of the rebate run"
+    )
+    parser.add_argument(
+        "--naive-lines", type=int, default=50_000, help="lines of the set-based vs naive figure"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return parser.parse_args(argv)
@@ -264,12 +279,276 @@ def bench_import(args, figures: list[Figure], tmp: Path) -> None:
     )
 
 
+# --- rebates (issue 6) ------------------------------------------------------------------------------
+
+
+def _bulk_rebate_ledger(*, year: int, lines: int, distributors: int, invoices_each: int) -> float:
+    """Ledger lines of `year` for the scale distributors G00001… (created when missing), written by the
+    database itself, in date order: one INSERT … SELECT over a number series joined to small numbered
+    tables of distributors, products and days (every 50th line a return); then `invoices_each` invoices per
+    distributor with their payments and allocations, the same way. Returns the seconds it took."""
+    from django.db import connection, transaction
+
+    from yingxiao.catalog.models import Product
+    from yingxiao.partners.models import Distributor
+    from yingxiao.sales.generate import _RepFinder, ensure_scale_partners, large_page_cache
+    from yingxiao.sales.models import Invoice, Payment, PaymentAllocation, SalesLine
+
+    began = time.perf_counter()
+    ensure_scale_partners(distributors)
+    rep_for = _RepFinder()
+    width = max(5, len(str(distributors)))
+    buyers = [
+        (k, pk, region_id, rep_for(region_id, rep_id))
+        for k, (pk, region_id, rep_id) in enumerate(
+            Distributor.objects.filter(code__in=[f"G{i:0{width}d}" for i in range(1, distributors + 1)])
+            .order_by("id")
+            .values_list("id", "region_id", "rep_id")
+        )
+    ]
+    products = [
+        (k, pk, category_id, price)
+        for k, (pk, category_id, price) in enumerate(
+            Product.objects.filter(active=True).order_by("id").values_list("id", "category_id", "list_price")
+        )
+    ]
+    first = date(year, 1, 1)
+    days = [(k, first + timedelta(days=k), (first + timedelta(days=k)).month) for k in range(365)]
+    q = connection.ops.quote_name
+    pg = connection.vendor == "postgresql"
+    series = (
+        "SELECT generate_series(0, %s - 1) AS n"
+        if pg
+        else "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < %s) "
+        "SELECT n FROM seq"
+    )
+    line_columns = ", ".join(
+        q(SalesLine._meta.get_field(f).column)
+        for f in ("date", "year", "month", "region", "salesperson", "distributor", "customer", "product",
+                  "category", "quantity", "amount", "source", "order_line", "reference")
+    )  # fmt: skip
+    nd, np_ = len(buyers), len(products)
+    with transaction.atomic(), large_page_cache(), connection.cursor() as cursor:
+        for table, columns, rows in (
+            ("bench_d", "k integer, id bigint, region_id bigint, rep_id bigint", buyers),
+            ("bench_p", "k integer, id bigint, category_id bigint, price numeric(14, 2)", products),
+            ("bench_day", "k integer, day date, month integer", days),
+        ):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns})")
+            marks = ", ".join(["%s"] * len(rows[0]))
+            cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        # quantity 1–50, amount = quantity × list price × 0.85–1.00, every 50th line returned
+        sign = "(CASE WHEN s.n %% 50 = 49 THEN -1 ELSE 1 END)"
+        cursor.execute(
+            f"""
+            INSERT INTO {q(SalesLine._meta.db_table)} ({line_columns})
+            SELECT dy.day, {int(year)}, dy.month, d.region_id, d.rep_id, d.id, NULL, p.id, p.category_id,
+                   {sign} * (1 + (s.n * 7) %% 50),
+                   {sign} * ROUND((1 + (s.n * 7) %% 50) * p.price * (85 + (s.n * 3) %% 16) / 100.0, 2),
+                   CASE WHEN s.n %% 50 = 49 THEN 'return' ELSE 'import' END, NULL, 'BENCH-RB'
+            FROM ({series}) s
+            JOIN bench_d d ON d.k = s.n %% {nd}
+            JOIN bench_p p ON p.k = (s.n / {nd} + s.n) %% {np_}
+            JOIN bench_day dy ON dy.k = s.n * 365 / {int(lines)}""",
+            [lines],
+        )
+        # invoices_each invoices per distributor over the year, paid 10–99 days later (a third unpaid)
+        count = nd * invoices_each
+        inv, pay, alloc = Invoice._meta.db_table, Payment._meta.db_table, PaymentAllocation._meta.db_table
+        prefix = f"BRB{int(year)}-"
+        number = f"('{prefix}' || CAST(s.n AS VARCHAR(20)))"
+        cursor.execute(
+            f"""
+            INSERT INTO {q(inv)} ({q("number")}, {q("region_id")}, {q("salesperson_id")},
+                   {q("distributor_id")}, {q("issued_on")}, {q("due_date")}, {q("amount")},
+                   {q("paid_amount")}, {q("status")}, {q("created_at")}, {q("updated_at")})
+            SELECT {number}, d.region_id, d.rep_id, d.id, dy.day, dy.day, 1000 + (s.n %% 97) * 100,
+                   CASE WHEN s.n %% 3 = 0 THEN 0 ELSE 1000 + (s.n %% 97) * 100 END,
+                   CASE WHEN s.n %% 3 = 0 THEN 'open' ELSE 'paid' END, %s, %s
+            FROM ({series}) s
+            JOIN bench_d d ON d.k = s.n %% {nd}
+            JOIN bench_day dy ON dy.k = (s.n * 11) %% 270""",
+            [_now(), _now(), count],
+        )
+        finance = _finance_id()
+        received = (
+            "i.issued_on + CAST(10 + i.id %% 90 AS INTEGER)"
+            if pg
+            else "date(i.issued_on, '+' || (10 + i.id %% 90) || ' days')"
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {q(pay)} ({q("number")}, {q("region_id")}, {q("distributor_id")}, {q("received_on")},
+                   {q("amount")}, {q("method")}, {q("reference")}, {q("recorded_by_id")},
+                   {q("created_at")}, {q("updated_at")})
+            SELECT i.number, i.region_id, i.distributor_id, {received}, i.amount, '', '', %s, %s, %s
+            FROM {q(inv)} i WHERE i.number LIKE %s AND i.status = 'paid'""",
+            [finance, _now(), _now(), prefix + "%"],
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {q(alloc)} ({q("payment_id")}, {q("invoice_id")}, {q("amount")})
+            SELECT p.id, i.id, i.amount FROM {q(pay)} p JOIN {q(inv)} i ON i.number = p.number
+            WHERE p.number LIKE %s""",
+            [prefix + "%"],
+        )
+        for table in ("bench_d", "bench_p", "bench_day"):
+            cursor.execute(f"DROP TABLE {table}")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {q(SalesLine._meta.db_table)}")
+    return time.perf_counter() - began
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _finance_id() -> int:
+    from yingxiao.accounts.models import User
+
+    return User.objects.get(username="finance").pk
+
+
+def _rebate_policy(year: int):
+    """A year's policy over every distributor: three retroactive tiers, the payment-speed factor, and
+    forfeiture (a few distributors flagged); a few advances paid."""
+    from yingxiao.accounts.models import User
+    from yingxiao.partners.models import Distributor
+    from yingxiao.rebates.choices import PolicyStatus, RebateBasis, TierMode
+    from yingxiao.rebates.models import (
+        CrossRegionFlag,
+        PaymentSpeedBand,
+        RebateAdvance,
+        RebatePolicy,
+        RebateTier,
+    )
+
+    finance = User.objects.get(username="finance")
+    policy = RebatePolicy.objects.create(
+        number=f"BENCH-RP-{year}",
+        status=PolicyStatus.ACTIVE,
+        created_by=finance,
+        year=year,
+        name=f"{year} 年度返利政策 (bench)",
+        scope_key=f"bench-{year}",
+        basis=RebateBasis.AMOUNT,
+        tier_mode=TierMode.RETROACTIVE,
+        payment_speed_factor=True,
+        forfeit_cross_region=True,
+    )
+    for threshold, rate in (("100000", "0.01"), ("500000", "0.02"), ("1000000", "0.03")):
+        RebateTier.objects.create(policy=policy, threshold=Decimal(threshold), rate=Decimal(rate))
+    for max_days, factor in ((30, "1"), (60, "0.8"), (None, "0.5")):
+        PaymentSpeedBand.objects.create(policy=policy, max_days=max_days, factor=Decimal(factor))
+    ids = list(Distributor.objects.filter(code__startswith="G").order_by("id").values_list("id", flat=True))
+    for pk in ids[::97]:
+        CrossRegionFlag.objects.create(distributor_id=pk, year=year, evidence="bench", flagged_by=finance)
+    for pk in ids[::13]:
+        RebateAdvance.objects.create(
+            distributor_id=pk,
+            year=year,
+            amount=Decimal("5000.00"),
+            paid_on=date(year, 7, 1),
+            recorded_by=finance,
+        )
+    return policy
+
+
+def _rebate_run(policy, number: str):
+    from yingxiao.accounts.models import User
+    from yingxiao.rebates.models import RebateRun
+
+    return RebateRun.objects.create(
+        number=number,
+        status="calculated",
+        created_by=User.objects.get(username="finance"),
+        policy=policy,
+        year=policy.year,
+    )
+
+
+def bench_rebate_run(args, figures: list[Figure]) -> None:
+    name = f"(e) rebate run: {args.rebate_lines:,} lines, {args.rebate_distributors:,} distributors"
+    run_compute = _optional("yingxiao.rebates.calculation", "run_compute")
+    if run_compute is None:
+        figures.append(Figure(name, note="yingxiao.rebates.calculation.run_compute is not there yet"))
+        return
+    year = args.year - 3  # a year nothing else writes
+    lines, distributors = args.rebate_lines, args.rebate_distributors
+    _say(f"(e) writing {lines:,} ledger lines of {year} for {distributors:,} distributors …")
+    setup = _bulk_rebate_ledger(
+        year=year, lines=args.rebate_lines, distributors=args.rebate_distributors, invoices_each=10
+    )
+    policy = _rebate_policy(year)
+    _say(f"    written in {setup:.1f} s; computing the run …")
+    run = _rebate_run(policy, f"BENCH-RR-{year}")
+    began = time.perf_counter()
+    run_compute(run)
+    seconds = time.perf_counter() - began
+    if run.line_count != args.rebate_lines or run.distributor_count != args.rebate_distributors:
+        figures.append(
+            Figure(name, note=f"error: {run.line_count} lines, {run.distributor_count} distributors computed")
+        )
+        return
+    figures.append(
+        Figure(
+            name,
+            seconds,
+            10.0,
+            f"data written in {setup:.1f} s; rebate {run.total_earned:,} on {run.total_sales:,} of sales",
+        )
+    )
+
+
+def bench_rebate_naive(args, figures: list[Figure]) -> None:
+    name = f"(f) set-based vs line by line, {args.naive_lines:,} lines"
+    run_compute = _optional("yingxiao.rebates.calculation", "run_compute")
+    naive = _optional("yingxiao.rebates.calculation", "compute_line_by_line")
+    if run_compute is None or naive is None:
+        figures.append(Figure(name, note="yingxiao.rebates.calculation is not there yet"))
+        return
+    year = args.year - 4
+    _say(f"(f) writing {args.naive_lines:,} ledger lines of {year} …")
+    _bulk_rebate_ledger(
+        year=year, lines=args.naive_lines, distributors=args.rebate_distributors, invoices_each=1
+    )
+    policy = _rebate_policy(year)
+    _say("    set-based run …")
+    fast_run = _rebate_run(policy, f"BENCH-RR-{year}-1")
+    began = time.perf_counter()
+    run_compute(fast_run)
+    fast = time.perf_counter() - began
+    _say("    line by line …")
+    slow_run = _rebate_run(policy, f"BENCH-RR-{year}-2")
+    began = time.perf_counter()
+    found = naive(policy, year, run=slow_run)
+    slow = time.perf_counter() - began
+    fast_run.refresh_from_db()
+    naive_total = sum((row.earned for row in found.rows.values()), Decimal(0))
+    if naive_total != fast_run.total_earned or len(found.lines) != fast_run.line_count:
+        figures.append(
+            Figure(name, note=f"error: the two disagree ({naive_total} ≠ {fast_run.total_earned})")
+        )
+        return
+    figures.append(Figure(f"(f1) set-based run, {args.naive_lines:,} lines", fast))
+    figures.append(Figure(f"(f2) line by line through the ORM, {args.naive_lines:,} lines", slow))
+    figures.append(Figure("(f) set-based is faster by", ratio=slow / fast, ratio_target=50.0,
+                          note=f"{slow:.2f} s / {fast:.2f} s"))  # fmt: skip
+
+
 def _table(figures: list[Figure]) -> str:
     width = max(len(f.name) for f in figures)
     lines = [f"{'figure':<{width}}  {'measured':>10}  {'target':>9}  {'':<7} note", "-" * (width + 50)]
     for f in figures:
         measured = f"{f.seconds:.2f} s" if f.seconds is not None else "—"
         target = f"< {f.target:.0f} s" if f.target is not None else ""
+        if f.ratio is not None:
+            measured = f"×{f.ratio:,.0f}"
+            target = f"≥ ×{f.ratio_target:.0f}" if f.ratio_target is not None else ""
         lines.append(f"{f.name:<{width}}  {measured:>10}  {target:>9}  {f.verdict:<7} {f.note}")
     return "\n".join(lines)
 
@@ -303,8 +582,10 @@ def main(argv: list[str] | None = None) -> int:
             lambda: bench_statistics(args, figures, director),
             lambda: bench_aging(args, figures, director),
             lambda: bench_import(args, figures, Path(tmp)),
+            lambda: bench_rebate_run(args, figures),
+            lambda: bench_rebate_naive(args, figures),
         ]
-        for names, step in zip(("a", "b", "c", "d"), steps, strict=True):
+        for names, step in zip(("a", "b", "c", "d", "e", "f"), steps, strict=True):
             try:
                 step()
             except Exception as exc:  # a failing figure is reported; the others still run

@@ -205,7 +205,7 @@ def _case_create(model, line_model, flow, *, actor: User, problem: str, lines: l
 def _case_update(model, line_model, *, actor: User, case: Case, problem: str, lines: list[CaseLineInput]):
     case = model.objects.select_for_update().get(pk=case.pk)
     if case.created_by_id != actor.pk:
-        raise PermissionDenied(_("Only whoever filed this case can change it."))
+        raise PermissionDenied(_("Only the person who filed this case can change it."))
     if case.status != ExchangeStatus.DRAFT:
         raise ValidationError({"status": _("Only a draft can be changed.")})
     locked = _check_lines(actor, lines, excluding=case)

@@ -263,7 +263,7 @@ class ExchangeEdit(Page):
     def get(self, request, pk: int):
         case = selectors.exchange_get(user=request.user, pk=pk)
         if case.created_by_id != request.user.pk:
-            raise PermissionDenied(_("Only whoever filed this case can change it."))
+            raise PermissionDenied(_("Only the person who filed this case can change it."))
         return _case_form_page(request, "exchange", case)
 
     post = get
@@ -277,7 +277,7 @@ class ReturnEdit(Page):
     def get(self, request, pk: int):
         case = selectors.return_get(user=request.user, pk=pk)
         if case.created_by_id != request.user.pk:
-            raise PermissionDenied(_("Only whoever filed this case can change it."))
+            raise PermissionDenied(_("Only the person who filed this case can change it."))
         return _case_form_page(request, "return", case)
 
     post = get

@@ -141,7 +141,7 @@ def opening_steps(S, *, on_approval=None) -> list[Step]:
             S.APPROVED,
             S.RECEIVED,
             (Role.WAREHOUSE,),
-            _("Goods received"),
+            _("Receive goods"),
             reach=Reach.WAREHOUSE,
             warehouse_field="quarantine_warehouse",
             form=ReceiveForm,

@@ -24,9 +24,7 @@ class RegionForm(ScopedModelForm):
         parent = self.fields["parent"]
         assert isinstance(parent, forms.ModelChoiceField)
         parent.queryset = Region.objects.filter(parent__isnull=True)
-        parent.help_text = _(
-            "Leave empty for a region (大区); choose one to make a district (片区)."
-        )
+        parent.help_text = _("Leave empty for a region (大区); choose one to make a district (片区).")
 
 
 class DepartmentForm(ScopedModelForm):

@@ -33,8 +33,8 @@ class RebateBasis(models.TextChoices):
 class TierMode(models.TextChoices):
     """How the tier rates apply to the base."""
 
-    RETROACTIVE = "retroactive", _("Retroactive (全额累进)")  # the reached tier's rate on the whole base
-    PROGRESSIVE = "progressive", _("Progressive (超额累进)")  # each band of the base at its own rate
+    RETROACTIVE = "retroactive", _("Retroactive")  # the reached tier's rate on the whole base
+    PROGRESSIVE = "progressive", _("Progressive")  # each band of the base at its own rate
 
 
 class RunStatus(models.TextChoices):

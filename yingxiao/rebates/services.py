@@ -110,7 +110,7 @@ def check_tiers(tiers: Sequence[TierInput]) -> list[TierInput]:
             raise ValidationError({"tiers": _("Each tier needs a threshold and a rate.")})
         threshold, rate = Decimal(threshold), Decimal(rate)
         if not Decimal(0) <= threshold <= MAX_BASE:
-            raise ValidationError({"threshold": _("A threshold is zero or more.")})
+            raise ValidationError({"threshold": _("A threshold must be zero or more.")})
         if threshold.as_tuple().exponent < -2:  # type: ignore[operator]
             raise ValidationError({"threshold": _("A threshold has at most two decimals.")})
         if not Decimal(0) <= rate <= Decimal(1):
@@ -520,7 +520,7 @@ def advance_record(
     """Finance records a rebate paid ahead during the year; the year's run deducts it."""
     _require(actor, (Role.FINANCE,), _("Only finance records rebate advances."))
     if amount is None or to_money(amount) <= 0:
-        raise ValidationError({"amount": _("An advance is more than zero.")})
+        raise ValidationError({"amount": _("An advance must be more than zero.")})
     advance = RebateAdvance(
         distributor=distributor,
         year=year,

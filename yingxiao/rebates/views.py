@@ -621,7 +621,7 @@ def _report_year(raw) -> int:
 def _report_workbook(report: dict) -> Workbook:
     wb = Workbook()
     figures = ["owed", "paid", "open", "sales", "ratio"]
-    figure_labels = [_("owed"), _("paid"), _("open"), _("sales"), _("rebate / sales %")]
+    figure_labels = [_("owed"), _("paid out"), _("outstanding"), _("sales"), _("rebate / sales %")]
     sheets = [
         (
             _("By region"),
@@ -675,7 +675,7 @@ class ReportPage(Page):
                 "owed": [str(r["owed"]) for r in report["years"]],
                 "ratio": [str(r["ratio"] or 0) for r in report["years"]],
             },
-            "labels": {"owed": _("owed"), "paid": _("paid"), "ratio": _("rebate / sales %")},
+            "labels": {"owed": _("owed"), "paid": _("paid out"), "ratio": _("rebate / sales %")},
         }
         context = {
             "title": _("Rebate report %(year)s") % {"year": year},

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ExchangeStatus(models.TextChoices):
@@ -105,7 +106,7 @@ SERVICE_DEADLINE_DAYS: dict[str, int] = {
 class TicketStatus(models.TextChoices):
     """Where an after-sales service ticket stands."""
 
-    OPEN = "open", _("Open")  # the region handles it
+    OPEN = "open", pgettext_lazy("service ticket", "Open")  # the region handles it (not 未结清 of invoices)
     ESCALATED = "escalated", _("With technical support")  # 技术部 helps
     RESOLVED = "resolved", _("Resolved")  # done, with notes
     CANCELLED = "cancelled", _("Cancelled")  # opened by mistake

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yingxiao.catalog.models import Product
 from yingxiao.core.forms import StyledFilterSet, StyledFormMixin, YesNoFilter
+from yingxiao.core.money import format_money
 from yingxiao.org.choices import WarehouseKind
 from yingxiao.org.forms import RegionChoiceFilter
 from yingxiao.org.models import Warehouse
@@ -153,7 +154,7 @@ class RefundForm(StepForm):
 
             left = refundable(self.document)
             self.initial.setdefault("amount", left)
-            self.fields["amount"].help_text = _("At most %(left)s.") % {"left": left}
+            self.fields["amount"].help_text = _("At most %(left)s.") % {"left": format_money(left)}
 
 
 # --- case and ticket forms ---------------------------------------------------------------------------

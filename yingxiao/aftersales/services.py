@@ -18,7 +18,7 @@ from yingxiao.accounts.choices import Role
 from yingxiao.accounts.models import User
 from yingxiao.accounts.selectors import scope_of
 from yingxiao.catalog.models import Product
-from yingxiao.core.money import to_money
+from yingxiao.core.money import format_money, to_money
 from yingxiao.inventory.choices import MovementKind
 from yingxiao.inventory.services import stock_move
 from yingxiao.org.choices import WarehouseKind
@@ -480,6 +480,16 @@ def refundable(case: ReturnCase) -> Decimal:
     return to_money(sum(refund_room(case).values(), Decimal(0)))
 
 
+def has_refundable(case: ReturnCase) -> bool:
+    """`offered` of finance's refund: something paid for these goods is still refundable."""
+    return refundable(case) > 0
+
+
+def has_nothing_refundable(case: ReturnCase) -> bool:
+    """`offered` of settling without a refund: nothing paid for these goods is left to refund."""
+    return not has_refundable(case)
+
+
 def refund_pay(case: ReturnCase, actor: User, data: dict) -> dict:
     """Effect of finance's refund: an amount (default: all that is left), method and reference. The ledger
     rows behind the case are locked first, so two refunds on the same sales (this case or another) are
@@ -499,7 +509,7 @@ def refund_pay(case: ReturnCase, actor: User, data: dict) -> dict:
         raise ValidationError(
             {
                 "amount": _("At most %(left)s can be refunded: what was paid for these goods, less refunds.")
-                % {"left": left}
+                % {"left": format_money(left)}
             }
         )
     refund = Refund.objects.create(
@@ -531,7 +541,7 @@ def no_refund_guard(case: ReturnCase, actor: User, data: dict) -> None:
         raise ValidationError(
             {
                 "refund": _("%(left)s was paid for these goods and is still refundable: refund it instead.")
-                % {"left": left}
+                % {"left": format_money(left)}
             }
         )
 

@@ -1,6 +1,7 @@
 """Pages of the after-sales app: exchange and return cases (lists, documents, the filing form with the
 buyer's ledger lines, PDFs), service tickets (overdue ones highlighted) and the quality report."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -46,18 +47,36 @@ def reads_quality(scope) -> bool:
     return scope.is_company_wide or bool(scope.region_ids)
 
 
+@dataclass(frozen=True)
+class FlagColumn(Column):
+    """A yes/no column whose "yes" is a warning: a red badge (as on the case page); "no" neutral; nothing
+    before it is known (no finding yet)."""
+
+    yes_class: str = "bg-red-lt"
+
+    def display(self, obj):
+        value = self.value(obj)
+        if value == "":
+            return ""
+        if value:
+            return format_html('<span class="badge {}">{}</span>', self.yes_class, _("Yes"))
+        return format_html('<span class="badge bg-secondary-lt">{}</span>', _("No"))
+
+
+#: A case list's columns; the cause (long labels) is in the export and on the case page, so the list fits
+#: a laptop screen.
 CASE_COLUMNS = [
     Column("number", gettext_lazy("number")),
     Column("status", gettext_lazy("status")),
     Column("region.name", gettext_lazy("region")),
     Column("buyer", gettext_lazy("buyer")),
     Column("delivered_on", gettext_lazy("delivered on")),
-    Column("late", gettext_lazy("filed late")),
-    Column("is_quality_problem", gettext_lazy("quality problem")),
-    Column("cause", gettext_lazy("cause")),
+    FlagColumn("late", gettext_lazy("filed late"), yes_class="bg-yellow-lt"),
+    FlagColumn("is_quality_problem", gettext_lazy("quality problem")),
     Column("created_by", gettext_lazy("created by")),
     Column("created_at", gettext_lazy("created at")),
 ]
+CASE_EXPORT_COLUMNS = [*CASE_COLUMNS[:7], Column("cause", gettext_lazy("cause")), *CASE_COLUMNS[7:]]
 
 
 class ExchangeList(ListPage):
@@ -69,6 +88,7 @@ class ExchangeList(ListPage):
     search_lookup = "number__icontains"
     search_placeholder = gettext_lazy("Number, e.g. HH-2026-000123")
     columns = CASE_COLUMNS
+    export_columns = CASE_EXPORT_COLUMNS
     detail_url_name = "aftersales:exchange_detail"
     create_url_name = "aftersales:exchange_create"
     can_create = staticmethod(files_cases)
@@ -84,6 +104,11 @@ class ReturnList(ListPage):
     search_lookup = "number__icontains"
     search_placeholder = gettext_lazy("Number, e.g. TH-2026-000123")
     columns = [*CASE_COLUMNS[:7], Column("refunded", gettext_lazy("refunded")), *CASE_COLUMNS[7:]]
+    export_columns = [
+        *CASE_EXPORT_COLUMNS[:8],
+        Column("refunded", gettext_lazy("refunded")),
+        *CASE_EXPORT_COLUMNS[8:],
+    ]
     detail_url_name = "aftersales:return_detail"
     create_url_name = "aftersales:return_create"
     can_create = staticmethod(files_cases)
@@ -317,8 +342,9 @@ class ReturnPdf(CasePdf):
 # --- service tickets -------------------------------------------------------------------------------------
 
 
-class DeadlineColumn(Column):
-    """The deadline, with a red "overdue" badge on tickets still open after it."""
+class TicketStatusColumn(Column):
+    """The status, with a red "overdue" badge on tickets still open after their deadline (next to the
+    status, so it shows on a phone too)."""
 
     def display(self, obj):
         value = super().display(obj)
@@ -327,8 +353,18 @@ class DeadlineColumn(Column):
         return value
 
 
+class DeadlineColumn(Column):
+    """The deadline as Y-m-d, in red on tickets still open after it."""
+
+    def display(self, obj):
+        value = super().display(obj)
+        if obj.is_overdue:
+            return format_html('<span class="text-danger">{}</span>', value)
+        return value
+
+
 class TicketList(ListPage):
-    """售后服务 tickets; overdue ones are highlighted."""
+    """售后服务 tickets; overdue ones are highlighted. The export adds an overdue (是/否) column."""
 
     title = gettext_lazy("Service tickets")
     selector = staticmethod(selectors.tickets_for)
@@ -337,15 +373,14 @@ class TicketList(ListPage):
     search_placeholder = gettext_lazy("Number, e.g. FW-2026-000123")
     columns = [
         Column("number", gettext_lazy("number")),
-        Column("status", gettext_lazy("status")),
+        TicketStatusColumn("status", gettext_lazy("status")),
         Column("kind", gettext_lazy("kind")),
         Column("region.name", gettext_lazy("region")),
         Column("buyer", gettext_lazy("buyer")),
-        Column("product", gettext_lazy("product")),
         DeadlineColumn("deadline", gettext_lazy("deadline")),
-        Column("is_overdue", gettext_lazy("overdue")),
         Column("created_by", gettext_lazy("created by")),
     ]
+    export_columns = [*columns, Column("is_overdue", gettext_lazy("overdue"))]
     detail_url_name = "aftersales:ticket_detail"
     create_url_name = "aftersales:ticket_create"
     can_create = staticmethod(opens_tickets)

@@ -256,6 +256,7 @@ RETURN_FLOW = register(
                 reach=Reach.COMPANY,
                 form=RefundForm,
                 effect=services.refund_pay,
+                offered=services.has_refundable,
                 confirm=_("Never more than was paid for these goods."),
             ),
             Step(
@@ -268,6 +269,7 @@ RETURN_FLOW = register(
                 optional=True,
                 form=RefundForm,
                 effect=services.refund_pay,
+                offered=services.has_refundable,
                 confirm=_("Never more than was paid for these goods."),
             ),
             Step(
@@ -279,6 +281,7 @@ RETURN_FLOW = register(
                 reach=Reach.COMPANY,
                 comment_required=True,
                 guard=services.no_refund_guard,
+                offered=services.has_nothing_refundable,
                 style="outline-primary",
                 confirm=_("Say how the receivable was settled, e.g. the invoice was credited."),
             ),

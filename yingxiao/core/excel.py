@@ -1,8 +1,10 @@
 """Excel in and out: every list exports what its selector returns; imports are all-or-nothing."""
 
 import io
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,6 +16,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from .money import to_money
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_ROWS = 20_000
@@ -29,8 +33,42 @@ def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
     return response
 
 
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
+MONEY_FORMAT = "#,##0.00"
+
+
+def excel_cell(value: Any) -> tuple[Any, str | None]:
+    """A value as Excel should hold it, with its number format: an aware datetime in local time
+    (Asia/Shanghai) without tzinfo or microseconds (`yyyy-mm-dd hh:mm`), a date as a date (`yyyy-mm-dd`),
+    a Decimal as a number with two places (`#,##0.00`); a float that is not whole is rounded to the fen
+    (497136965.999998 → 497136966.0). Everything else unchanged, without a format."""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.make_naive(timezone.localtime(value))
+        return value.replace(microsecond=0), DATETIME_FORMAT
+    if isinstance(value, date):
+        return value, DATE_FORMAT
+    if isinstance(value, Decimal):
+        return (to_money(value) if value.is_finite() else str(value)), MONEY_FORMAT
+    if isinstance(value, float) and not value.is_integer() and math.isfinite(value):
+        return round(value, 2), MONEY_FORMAT
+    return value, None
+
+
+def _width(value: Any) -> int:
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, float):
+        return len(f"{value:,.2f}")
+    return len(str(value))
+
+
 def build_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Workbook:
-    """One sheet: a bold header row, then the rows; columns sized to their content."""
+    """One sheet: a bold header row, then the rows (`excel_cell`: local times, real dates, amounts as
+    numbers with thousands separators); columns sized to their content."""
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
@@ -39,13 +77,17 @@ def build_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[A
         cell.font = Font(bold=True)
     widths = [len(str(h)) * 2 + 2 for h in headers]
     for row_index, row in enumerate(rows, start=2):
-        ws.append(list(row))
-        for column, value in enumerate(row, start=1):
+        converted = [excel_cell(value) for value in row]
+        ws.append([value for value, _format in converted])
+        for column, (value, number_format) in enumerate(converted, start=1):
+            cell = ws.cell(row=row_index, column=column)
             if isinstance(value, str) and value.startswith("="):
                 # text, never a live formula (spreadsheet formula injection)
-                ws.cell(row=row_index, column=column).data_type = "s"
-        for i, value in enumerate(row):
-            widths[i] = min(60, max(widths[i], len(str(value)) + 2))
+                cell.data_type = "s"
+            if number_format:
+                cell.number_format = number_format
+        for i, (value, _format) in enumerate(converted):
+            widths[i] = min(60, max(widths[i], _width(value) + 2))
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"

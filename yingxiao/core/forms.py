@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -11,11 +12,21 @@ gettext_noop("- Select an option -")
 
 
 class YesNoFilter(django_filters.BooleanFilter):
-    """A yes/no filter whose empty choice reads "All" (not Django's "Unknown")."""
+    """A yes/no filter whose empty choice reads "All" (not Django's "Unknown"), each choice prefixed with the
+    filter's label ("overdue: All"), as the filter bar shows no labels."""
 
     def __init__(self, *args, **kwargs):
+        label = kwargs.get("label")
+        if label:  # the list's filter bar shows no labels: the choices say which filter they are
+            choices = [
+                ("", format_lazy("{}: {}", label, _("All"))),
+                ("true", format_lazy("{}: {}", label, _("Yes"))),
+                ("false", format_lazy("{}: {}", label, _("No"))),
+            ]
+        else:
+            choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
         kwargs.setdefault(
-            "widget", forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
+            "widget", forms.Select(choices=choices, attrs={"aria-label": label} if label else {})
         )
         super().__init__(*args, **kwargs)
 

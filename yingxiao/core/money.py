@@ -12,6 +12,11 @@ def to_money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def format_money(value: Decimal | int | str) -> str:
+    """An amount as shown to people: ¥ and thousands separators, two places, half up (3542.1 → ¥3,542.10)."""
+    return f"¥{to_money(value):,.2f}"
+
+
 class MoneyField(models.DecimalField):
     """An amount in CNY: up to 999,999,999,999.99, two decimal places."""
 

@@ -6,6 +6,7 @@ An app's views.py declares small subclasses naming its selector, columns, form a
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -15,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -48,18 +50,26 @@ class Column:
         return "" if value is None else value
 
     def display(self, obj: Any) -> Any:
-        """The cell as shown in a page: amounts with thousands separators."""
+        """The cell as shown in a page: amounts with thousands separators, dates as 2026-11-26 and times
+        as 2026-11-26 14:05 (local time), the same in every list."""
         value = self.value(obj)
         if isinstance(value, Decimal):
             return f"{value:,.2f}"
+        if isinstance(value, datetime):
+            return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime(
+                "%Y-%m-%d %H:%M"
+            )
+        if isinstance(value, date):
+            return value.strftime("%Y-%m-%d")
         return value
 
     def export_value(self, obj: Any) -> Any:
-        """Excel-friendly value: numbers stay numbers, booleans become 是/否, the rest text."""
+        """Excel-friendly value: numbers, dates and times stay themselves (`build_workbook` formats them),
+        booleans become 是/否, the rest text."""
         value = self.value(obj)
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
-        if isinstance(value, int | float | Decimal):
+        if isinstance(value, int | float | Decimal | date):
             return value
         return str(value)
 
@@ -93,6 +103,7 @@ class ListPage(Page):
     selector: ClassVar[Callable]
     filterset_class: ClassVar[Any] = None
     columns: ClassVar[list[Column]]
+    export_columns: ClassVar[list[Column] | None] = None  # the Excel export's, when not `columns`
     detail_url_name: ClassVar[str] = ""
     create_url_name: ClassVar[str] = ""
     import_url_name: ClassVar[str] = ""
@@ -145,10 +156,11 @@ class ListPage(Page):
 
     def export(self, queryset):
         """Every matching row (not just this page) as an Excel file, through the same selector."""
+        columns = self.export_columns or self.columns
         workbook = build_workbook(
             str(self.title),
-            [c.label for c in self.columns],
-            ([c.export_value(o) for c in self.columns] for o in queryset.iterator()),
+            [c.label for c in columns],
+            ([c.export_value(o) for c in columns] for o in queryset.iterator()),
         )
         return xlsx_response(workbook, self.export_name)
 

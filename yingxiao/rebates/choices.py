@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PolicyStatus(models.TextChoices):
@@ -9,7 +10,8 @@ class PolicyStatus(models.TextChoices):
 
     DRAFT = "draft", _("Draft")  # the market department is writing it
     DIRECTOR_REVIEW = "director_review", _("Awaiting director approval")  # 营销总监 decides
-    ACTIVE = "active", _("Active")  # the year's policy in force; no longer editable
+    # in force for its year, no longer editable; a context of its own: "Active" of a distributor is 合作中
+    ACTIVE = "active", pgettext_lazy("rebate policy", "Active")
     SUPERSEDED = "superseded", _("Superseded")  # a newer version of it became active
     WITHDRAWN = "withdrawn", _("Withdrawn")  # dropped before approval
 

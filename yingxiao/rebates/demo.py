@@ -149,13 +149,20 @@ def load_company_policy(year: int, today: date) -> None:
         s.distributor.code: s
         for s in Statement.objects.filter(run=recalculation).select_related("distributor")
     }
+    # A distributor disputes to claim more: N01 says a delivery is missing from its base (its claim is the
+    # issued amount plus 2 % of that delivery's ¥1,800,000).
+    n01 = statements.get("N01")
+    claimed = (n01.amount + Decimal("36000.00")) if n01 else Decimal(0)
     reconciliation: dict[str, Steps] = {
         "N01": [
             (
                 "dispute",
                 "dist_n01",
                 "",
-                {"reason": "12月退货应计入次年，基数有误", "claimed_amount": "600000.00"},
+                {
+                    "reason": "12月28日到货的一批（货款¥1,800,000，发货单 FH-1228）未计入进货基数，返利少算",
+                    "claimed_amount": str(claimed),
+                },
             )
         ],
         "S01": [("confirm", "dist_s01", "确认无误", None)],

@@ -47,8 +47,9 @@ class StyledForm(StyledFormMixin, forms.Form):
         self.style_fields()
 
 
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"})
+def _date_input(attrs: dict | None = None):
+    """A browser date picker: its value must be ISO (yyyy-mm-dd) whatever the locale's date format."""
+    return forms.DateInput(attrs={"type": "date", **(attrs or {})}, format="%Y-%m-%d")
 
 
 # --- policy ----------------------------------------------------------------------------------------------
@@ -170,24 +171,54 @@ class SimulationForm(StyledForm):
 # --- step forms ------------------------------------------------------------------------------------------
 
 
-class CodeListField(forms.CharField):
-    """Distributor codes: a list (API) or text separated by commas or spaces (page)."""
+def _codes(value) -> list[str]:
+    """Distributor codes from a list (API, form) or text separated by commas or spaces."""
+    if isinstance(value, list | tuple):
+        value = " ".join(str(v) for v in value)
+    return [code for code in re.split(r"[\s,，;；、]+", str(value or "")) if code]
+
+
+class CodeCheckboxes(forms.CheckboxSelectMultiple):
+    """One checkbox per distributor, each under its own name (`<name>.<code>`): the step view reads one value
+    per posted name, so checkboxes sharing a name would arrive as the last one only. Input under the
+    field's own name (a list or text of codes, as the API and services send) is read as well."""
+
+    template_name = "rebates/widgets/code_checkboxes.html"
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["name"] = f"{name}.{value}"
+        return option
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:
+            return data.getlist(name) if hasattr(data, "getlist") else data[name]
+        return [value for key, value in data.items() if key.startswith(f"{name}.")]
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # nothing ticked is an empty list, not a missing field
+
+
+class DistributorCodesField(forms.MultipleChoiceField):
+    """Distributor codes, chosen among the run's (the form checks them, naming the unknown ones)."""
+
+    widget = CodeCheckboxes
 
     def to_python(self, value):
-        if isinstance(value, list | tuple):
-            value = " ".join(str(v) for v in value)
-        text = super().to_python(value)
-        return [code for code in re.split(r"[\s,，;；、]+", text or "") if code]
+        return _codes(value)
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
 
 
 class SendBackForm(forms.Form):
     """Finance sends a run back (the comment says why), naming the distributors whose figures it disputes."""
 
-    distributors = CodeListField(
+    distributors = DistributorCodesField(
         label=_("disputed distributors"),
         required=False,
-        help_text=_("Distributor codes, separated by commas (e.g. E01, N03)."),
-        widget=forms.TextInput(attrs={"class": "form-control"}),
+        help_text=_("Tick the distributors whose figures are wrong (in the API: their codes)."),
     )
     note = forms.CharField(
         label=_("what is wrong with their figures"),
@@ -199,6 +230,15 @@ class SendBackForm(forms.Form):
     def __init__(self, *args, document=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.document = document
+        field = self.fields["distributors"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        if document is not None:
+            field.choices = [
+                (r.distributor.code, f"{r.distributor.code} {r.distributor.name}")
+                for r in RebateResult.objects.filter(run=document)
+                .select_related("distributor")
+                .order_by("distributor__code")
+            ]
 
     def clean_distributors(self):
         codes = self.cleaned_data["distributors"]
@@ -267,7 +307,7 @@ class PayoutForm(forms.Form):
     paid_on = forms.DateField(
         label=_("paid on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=_date_input({"class": "form-control"}),
     )
 
     def __init__(self, *args, document=None, **kwargs):

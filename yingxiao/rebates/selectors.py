@@ -23,7 +23,7 @@ from yingxiao.accounts.selectors import Scope, scope_of
 from yingxiao.sales.models import SalesLine
 from yingxiao.workflow.permissions import include_delegated
 
-from .choices import RunStatus
+from .choices import PolicyStatus, RunStatus
 from .models import (
     CrossRegionFlag,
     RebateAdvance,
@@ -71,6 +71,44 @@ def policies_for(user: User) -> QuerySet[RebatePolicy]:
 def policy_get(*, user: User, pk: int) -> RebatePolicy:
     """One visible policy, or 404."""
     return get_object_or_404(policies_for(user), pk=pk)
+
+
+#: The statuses in which a policy pays, or is about to: other policies of its year in these stack with it.
+IN_FORCE = (PolicyStatus.ACTIVE, PolicyStatus.DIRECTOR_REVIEW)
+
+
+def policy_overlaps(policy: RebatePolicy) -> list[dict[str, Any]]:
+    """The other active (or under-review) policies of the policy's year that cover at least one of its
+    distributors, each with the number of distributors both cover (policies stack by design: the director
+    sees it before approving). The policy a revision replaces is left out. Only worked out while the policy
+    is a draft or under review (empty otherwise)."""
+    from yingxiao.partners.models import Distributor
+
+    from .calculation import scope_distributor_ids
+
+    if policy.status not in (PolicyStatus.DRAFT, PolicyStatus.DIRECTOR_REVIEW):
+        return []
+    others = (
+        RebatePolicy.objects.filter(year=policy.year, status__in=IN_FORCE)
+        .exclude(pk__in=[pk for pk in (policy.pk, policy.previous_id) if pk is not None])
+        .order_by("number")
+    )
+    overlaps = []
+    mine = scope_distributor_ids(policy)
+    everyone: int | None = None
+    for other in others:
+        theirs = scope_distributor_ids(other)
+        if mine is not None and theirs is not None:
+            count = len(set(mine) & set(theirs))
+        elif mine is not None or theirs is not None:
+            count = len(set(mine or theirs or []))
+        else:
+            if everyone is None:
+                everyone = Distributor.objects.count()
+            count = everyone
+        if count:
+            overlaps.append({"policy": other, "distributors": count})
+    return overlaps
 
 
 # --- runs ------------------------------------------------------------------------------------------------
@@ -123,7 +161,8 @@ def statements_for(user: User) -> QuerySet[Statement]:
     qs = Statement.objects.select_related(
         "distributor",
         "region",
-        "run",
+        "region__parent",
+        "run__policy",
         "result__distributor",
         "result__region",
         "created_by",
@@ -136,6 +175,17 @@ def statements_for(user: User) -> QuerySet[Statement]:
 def statement_get(*, user: User, pk: int) -> Statement:
     """One visible statement, or 404 (a distributor asking for another's gets 404)."""
     return get_object_or_404(statements_for(user), pk=pk)
+
+
+def statement_lines_for(user: User, statement: Statement) -> QuerySet[RebateLine]:
+    """The purchase lines behind a visible statement (its distributor's lines of its run), with their ledger
+    rows, oldest first (404 first when the statement is not visible)."""
+    statement = statement_get(user=user, pk=statement.pk)
+    return (
+        RebateLine.objects.filter(run_id=statement.run_id, distributor_id=statement.distributor_id)
+        .select_related("sales_line", "sales_line__product")
+        .order_by("sales_line__date", "sales_line_id")
+    )
 
 
 def payouts_for(user: User) -> QuerySet[RebatePayout]:

@@ -618,6 +618,11 @@ def run_computed(run: RebateRun, actor: User, data: dict) -> None:
         )
 
 
+def run_is_computed(run: RebateRun) -> bool:
+    """Whether submit is offered: not while the computation is queued, running or failed."""
+    return run.calc_status == CalcStatus.DONE
+
+
 def run_send_back(run: RebateRun, actor: User, data: dict) -> dict:
     """Effect of finance's send back: the disputed distributors and the note are kept on the run."""
     note = data.get("note") or ""

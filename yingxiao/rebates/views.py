@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,7 +19,7 @@ from openpyxl.styles import Font
 
 from yingxiao.accounts.choices import Role
 from yingxiao.accounts.selectors import Scope, scope_of
-from yingxiao.core.excel import validation_message, xlsx_response
+from yingxiao.core.excel import build_workbook, validation_message, xlsx_response
 from yingxiao.core.exceptions import Conflict
 from yingxiao.core.money import CENT
 from yingxiao.core.pages import Column, ListPage, Page, ServiceFormPage, add_service_error
@@ -129,6 +130,7 @@ class PolicyDetail(DocumentPage):
             "revisable": drafter and document.status == PolicyStatus.ACTIVE,
             "can_start_run": starts_runs(scope) and document.status == PolicyStatus.ACTIVE,
             "simulation_year": document.year if document.year <= last_year else last_year,
+            "overlaps": selectors.policy_overlaps(document),
         }
 
 
@@ -458,8 +460,50 @@ class StatementDetail(DocumentPage):
     allowed = staticmethod(reads_statements)
     template_name = "rebates/statement_detail.html"
 
+    lines_per_page = 25
+
+    def get(self, request, pk: int):
+        if request.GET.get("export") == "xlsx":
+            statement = selectors.statement_get(user=request.user, pk=pk)
+            lines = selectors.statement_lines_for(request.user, statement)
+            return xlsx_response(_statement_lines_workbook(statement, lines), f"{statement.number}-lines")
+        return super().get(request, pk)
+
     def extra_context(self, document) -> dict:
-        return {"statement": document, "result": document.result, "payout": getattr(document, "payout", None)}
+        lines = selectors.statement_lines_for(self.request.user, document)
+        return {
+            "statement": document,
+            "result": document.result,
+            "basis": document.run.policy.basis,
+            "payout": getattr(document, "payout", None),
+            "lines": Paginator(lines, self.lines_per_page).get_page(self.request.GET.get("page")),
+        }
+
+
+def _statement_lines_workbook(statement, lines):
+    """Every purchase line behind a statement, one row each."""
+    headers = [
+        _("date"),
+        _("product code"),
+        _("product"),
+        _("quantity"),
+        _("amount"),
+        _("base"),
+        _("rebate"),
+    ]
+    rows = (
+        [
+            line.sales_line.date,
+            line.sales_line.product.code,
+            line.sales_line.product.name,
+            line.sales_line.quantity,
+            line.sales_line.amount,
+            line.base,
+            line.rebate,
+        ]
+        for line in lines.iterator(chunk_size=2000)
+    )
+    return build_workbook(str(_("Purchase lines")), headers, rows)
 
 
 def _statement_pdf_context(request, statement) -> dict:

@@ -114,6 +114,7 @@ RUN_FLOW = register(
                 reach=Reach.COMPANY,
                 submits=True,
                 guard=services.run_computed,
+                offered=services.run_is_computed,
             ),
             Step(
                 "approve",

@@ -39,6 +39,8 @@ class Step:
     inbox and send no notification or reminder.
     `automatic` steps are taken by a service when their moment comes (an order is paid when its invoice is);
     they show no button and wait for nobody.
+    `offered(document)`, when set, hides the step's button (and its `available_actions` entry) unless it
+    holds, e.g. a step whose guard would refuse anyway; the guard still decides, and the inbox ignores it.
     """
 
     action: str
@@ -58,6 +60,7 @@ class Step:
     style: str = "primary"
     confirm: str | Promise = ""
     form: Any = None
+    offered: Callable[[Any], bool] | None = None
 
     @property
     def sources(self) -> tuple[str, ...]:

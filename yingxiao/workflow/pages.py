@@ -3,13 +3,15 @@ the flowchart. A process's detail view subclasses DocumentPage and adds its own 
 
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from yingxiao.core.pages import Page
 
 from .charts import mermaid
-from .flow import Flow
+from .flow import Flow, Step
 from .selectors import attachments_of, available_steps, comments_of, events_of
 
 
@@ -31,6 +33,23 @@ def document_context(flow: Flow, document, user) -> dict:
         "attachments": attachments_of(document),
         "chart": mermaid(flow, current=document.status, taken=taken),
     }
+
+
+def step_error_message(step: Step | None, document, error: ValidationError) -> str:
+    """A refused step's ValidationError as one line for the page: an error on a field of the step's form
+    is prefixed with the field's label (not its key); any other key (`__all__`, the action, a guard's own
+    key such as `refund`) is not shown, only its message."""
+    if not hasattr(error, "message_dict"):
+        return " ".join(error.messages)
+    fields = step.form(document=document, prefix=step.action).fields if step and step.form else {}
+    parts = []
+    for key, msgs in error.message_dict.items():
+        text = " ".join(msgs)
+        if key in fields:
+            parts.append(f"{fields[key].label or pretty_name(key)}: {text}")
+        else:
+            parts.append(text)
+    return "; ".join(parts)
 
 
 def _label_of(flow: Flow, action: str) -> str:

@@ -75,9 +75,13 @@ def inbox_mine(user: User, limit: int = INBOX_LIMIT) -> list[InboxItem]:
 
 
 def available_steps(flow: Flow, document, user: User) -> list[Step]:
-    """The steps `user` may take on `document` now (one per action)."""
+    """The steps `user` may take on `document` now (one per action), less those whose `offered` says no."""
     return [
-        s for s in flow.steps_from(document.status) if not s.automatic and can_take(flow, s, document, user)
+        s
+        for s in flow.steps_from(document.status)
+        if not s.automatic
+        and can_take(flow, s, document, user)
+        and (s.offered is None or s.offered(document))
     ]
 
 

@@ -15,6 +15,7 @@ from yingxiao.core.exceptions import Conflict
 from . import selectors, services
 from .flow import flow_named, flows
 from .models import Attachment
+from .pages import step_error_message
 
 
 def _flow_and_document(request, flow_name: str, pk: int):
@@ -37,6 +38,7 @@ def take_step(request, flow_name: str, pk: int, action: str):
     """Perform a step from the document page; errors come back as a message on the same page."""
     flow, document = _flow_and_document(request, flow_name, pk)
     version = request.POST.get("version", "")
+    step = flow.step(document.status, action)
     try:
         if version and not version.isdigit():
             raise ValidationError({"version": _("The page sent an invalid version; reload it.")})
@@ -51,9 +53,8 @@ def take_step(request, flow_name: str, pk: int, action: str):
     except (PermissionDenied, Conflict) as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
-        messages.error(request, validation_message(exc))
+        messages.error(request, step_error_message(step, document, exc))
     else:
-        step = flow.step(document.status, action)
         messages.success(request, _("Done: %(step)s.") % {"step": step.label if step else action})
     return redirect(flow.detail_url_name, pk=pk)
 

@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 
 from yingxiao.aftersales.models import ExchangeCase, ReturnCase
+from yingxiao.aftersales.workflow import RETURN_FLOW
 from yingxiao.core.excel import XLSX_MIME
 from yingxiao.core.testing import read_xlsx
+from yingxiao.workflow.selectors import available_steps
 
-from .helpers import case_in, ledger_row, new_case, new_ticket, person, take
+from .helpers import case_in, delivered_line, ledger_row, new_case, new_ticket, person, take
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +164,69 @@ def test_quality_report_groups_findings_and_exports(client_as):
     north = client_as("rep_north").get(reverse("aftersales:quality_report")).context["tables"]
     assert {r["key"] for r in next(t for t in north if t["key"] == "region")["rows"]} <= {"华北"}
     assert ExchangeCase.objects.filter(pk=case.pk).exists() and person("quality")
+
+
+@pytest.mark.parametrize("paid", [False, True])
+def test_finance_is_offered_refund_or_settling_without_one_as_the_money_says(client_as, paid):
+    """A received return offers finance 退款 when something paid is refundable, else 未付款：不退款结案 —
+    never a button whose guard can only refuse."""
+    row = delivered_line(paid="129.00") if paid else delivered_line()  # invoiced; paid half, or nothing
+    case = case_in("return", "received", row=row, quantity=1)
+    html = client_as("finance").get(reverse("aftersales:return_detail", args=[case.pk])).content.decode()
+    shown = set(re.findall(r'data-bs-target="#step-([a-z_]+)"', html))
+    assert shown == ({"refund"} if paid else {"no_refund"})
+    assert [s.action for s in available_steps(RETURN_FLOW, case, person("finance"))] == sorted(shown)
+
+
+def test_a_refused_step_shows_the_fields_label_and_money_as_money(client_as):
+    """The banner of a refused step names the form field by its label (金额, not `amount`), leaves out a
+    guard's own key, and shows amounts as ¥1,234.56."""
+    case = case_in("return", "received", row=delivered_line(paid="129.00"), quantity=2)
+    client = client_as("finance")
+    step = reverse("workflow:step", args=["return", case.pk, "refund"])
+    response = client.post(step, {"version": case.version, "refund-amount": "5000"}, follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("金额: ") and "¥129.00" in message and "amount" not in message
+    # a guard's own key (`refund`) is not a field of the step: only the message is shown
+    response = client.post(
+        reverse("workflow:step", args=["return", case.pk, "no_refund"]),
+        {"version": case.version, "comment": "发票已红冲"},
+        follow=True,
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "¥129.00" in message and "refund" not in message and ": " not in message
+
+
+def test_the_ticket_list_shows_overdue_next_to_the_status_and_dates_one_way(client_as):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yingxiao.aftersales.choices import TicketStatus
+    from yingxiao.aftersales.models import ServiceTicket
+
+    late, on_time = new_ticket(), new_ticket()
+    ServiceTicket.objects.filter(pk=late.pk).update(deadline=timezone.localdate() - timedelta(days=1))
+    late.refresh_from_db()
+    on_time.refresh_from_db()
+    html = client_as("rep_east").get(reverse("aftersales:ticket_list")).content.decode()
+    rows = {n: re.search(rf"{n}</a>.*?</tr>", html, re.S).group(0) for n in (late.number, on_time.number)}
+    # the overdue badge is red and sits in the status cell, right after the number
+    status_cell = re.findall(r"<td>(.*?)</td>", rows[late.number], re.S)[0]
+    assert "badge bg-red" in status_cell and "bg-green" not in rows[late.number]
+    assert "badge" not in rows[on_time.number]
+    # one date format
+    assert late.deadline.strftime("%Y-%m-%d") in rows[late.number]
+    assert on_time.deadline.strftime("%Y-%m-%d") in rows[on_time.number] and "年" not in rows[on_time.number]
+    # no product column (tickets seldom name one); the overdue filter says what it filters
+    assert "<th>产品</th>" not in html and "<th>已逾期</th>" not in html
+    select = re.search(r'<select name="overdue".*?</select>', html, re.S).group(0)
+    assert 'aria-label="已逾期"' in select, select
+    assert "已逾期: 全部" in html
+    # 未结清 is an invoice's "Open", not a ticket's
+    assert str(TicketStatus.OPEN.label) != "未结清"
+    # the export still says which tickets are overdue
+    _headers, export = read_xlsx(
+        client_as("rep_east").get(reverse("aftersales:ticket_list"), {"export": "xlsx"}).content
+    )
+    assert {row[0]: row[-1] for row in export}[late.number] == "是"

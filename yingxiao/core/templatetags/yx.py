@@ -12,11 +12,12 @@ def money(value) -> str:
     """¥1,234,567.89 — two decimals, thousands separators; empty for None."""
     if value is None or value == "":
         return ""
+    from yingxiao.core.money import format_money
+
     try:
-        amount = Decimal(value)
+        return format_money(Decimal(value))
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
-    return f"¥{amount:,.2f}"
 
 
 @register.filter

@@ -1,5 +1,6 @@
 """Excel helpers: cell parsing for imports, header matching, row numbering, and money rounding."""
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,8 @@ from yingxiao.core.excel import (
     cell_text,
     read_rows,
 )
-from yingxiao.core.money import to_money
+from yingxiao.core.money import format_money, to_money
+from yingxiao.core.templatetags.yx import money
 from yingxiao.core.testing import xlsx_file
 from yingxiao.partners.choices import DistributorStatus
 
@@ -116,3 +118,68 @@ def test_exported_text_never_becomes_a_formula(text):
     ws = build_workbook("t", ["name"], [[text]]).active
     assert ws["A2"].data_type == "s"
     assert str(ws["A2"].value).endswith(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("3542.14"), "¥3,542.14"),
+        (Decimal("4264.6"), "¥4,264.60"),
+        (0, "¥0.00"),
+        ("1234567.895", "¥1,234,567.90"),
+    ],
+)
+def test_format_money_and_the_money_filter_agree(value, text):
+    assert format_money(value) == text
+    assert money(value) == text
+
+
+def test_the_money_filter_leaves_empty_and_non_numbers_alone():
+    assert money(None) == "" and money("") == "" and money("n/a") == "n/a"
+
+
+def test_build_workbook_writes_local_times_real_dates_and_formatted_amounts():
+    from datetime import UTC, date, datetime
+
+    from yingxiao.core.testing import read_xlsx
+
+    utc = datetime(2026, 11, 26, 23, 30, 15, 123456, tzinfo=UTC)  # 07:30 the next day in Shanghai
+    ws = build_workbook(
+        "t",
+        ["at", "on", "amount", "float", "count"],
+        [[utc, date(2026, 11, 26), Decimal("3542.145"), 497136965.999998, 7]],
+    ).active
+    at, on, amount, rounded, count = (ws.cell(row=2, column=i) for i in range(1, 6))
+    assert at.value == datetime(2026, 11, 27, 7, 30, 15) and at.number_format == "yyyy-mm-dd hh:mm"
+    assert on.value == date(2026, 11, 26) and on.number_format == "yyyy-mm-dd"
+    assert amount.value == Decimal("3542.15") and amount.number_format == "#,##0.00"
+    assert rounded.value == 497136966.0 and rounded.number_format == "#,##0.00"
+    assert count.value == 7 and count.number_format == "General"
+    # and they survive a round trip as real values, not text
+    buffer = io.BytesIO()
+    ws.parent.save(buffer)
+    _headers, [row] = read_xlsx(buffer.getvalue())
+    assert row[0] == datetime(2026, 11, 27, 7, 30, 15) and row[1] == datetime(2026, 11, 26)
+    assert row[2] == 3542.15
+
+
+@pytest.mark.django_db
+def test_the_exchange_list_exports_real_dates_and_times(client_as):
+    from datetime import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from yingxiao.aftersales.tests.helpers import new_case
+    from yingxiao.core.testing import read_xlsx
+
+    case = new_case("exchange")
+    response = client_as("rep_east").get(reverse("aftersales:exchange_list"), {"export": "xlsx"})
+    headers, rows = read_xlsx(response.content)
+    row = next(r for r in rows if r[0] == case.number)
+    created = row[headers.index("创建时间")]
+    delivered = row[headers.index("发货日期")]
+    assert isinstance(created, datetime) and isinstance(delivered, datetime)  # Excel holds dates as datetimes
+    local = timezone.localtime(case.created_at).replace(tzinfo=None, second=0, microsecond=0)
+    assert created.replace(second=0) == local
+    assert delivered.date() == case.delivered_on

@@ -324,3 +324,19 @@ def test_distributor_list_queries_do_not_grow_with_forty_rows(admin_user):
     many_export, response = _count_queries(client, url, {"q": TOKEN, "export": "xlsx"})
     assert len(read_xlsx(response.content)[1]) == 40
     assert (few_page, few_export) == (many_page, many_export)
+
+
+def test_a_refused_page_keeps_the_layout_and_says_why(client_as):
+    response = client_as("director").get(reverse("aftersales:return_create"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "navbar-vertical" in html and 'href="/static/core/favicon.svg"' in html  # the site's layout
+    assert "您无权访问此页面。" in html  # the PermissionDenied message
+    assert f'href="{reverse("core:home")}"' in html and "403 Forbidden" not in html
+
+
+def test_a_missing_page_keeps_the_layout(client_as):
+    response = client_as("director").get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "navbar-vertical" in html and f'href="{reverse("core:home")}"' in html

@@ -20,6 +20,7 @@ from ..models import (
     RebateTier,
     Statement,
 )
+from ..selectors import policy_overlaps
 
 
 class TierSerializer(serializers.ModelSerializer):
@@ -67,6 +68,10 @@ class RebatePolicySerializer(DocumentSerializer):
     )
     tiers = TierSerializer(many=True)
     speed_bands = SpeedBandSerializer(many=True, required=False)
+    overlaps = serializers.SerializerMethodField(
+        help_text="While a draft or under review: the other active or under-review policies of the year "
+        "covering some of the same distributors (rebates add up), with how many distributors both cover."
+    )
 
     class Meta:
         model = RebatePolicy
@@ -88,6 +93,19 @@ class RebatePolicySerializer(DocumentSerializer):
             "note",
             "tiers",
             "speed_bands",
+            "overlaps",
+        ]
+
+    def get_overlaps(self, policy: RebatePolicy) -> list[dict]:
+        return [
+            {
+                "number": o["policy"].number,
+                "name": o["policy"].name,
+                "status": o["policy"].status,
+                "scope": o["policy"].scope,
+                "distributors": o["distributors"],
+            }
+            for o in policy_overlaps(policy)
         ]
 
 

@@ -29,3 +29,13 @@ def number(value) -> str:
         return f"{Decimal(value):,.2f}"
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
+
+
+@register.filter
+def base(value, basis) -> str:
+    """A base in the policy's unit: money (¥1,234.50) for a purchase-amount basis, a number otherwise."""
+    if basis == "amount":
+        from yingxiao.core.templatetags.yx import money
+
+        return money(value)
+    return number(value)

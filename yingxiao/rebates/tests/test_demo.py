@@ -97,3 +97,8 @@ def test_loading_the_demo_again_changes_nothing():
     before = counts()
     call_command("demo", quiet_logins=True)
     assert counts() == before
+
+
+def test_the_demo_dispute_claims_more_than_was_issued():
+    disputed = Statement.objects.get(year=last_year(), distributor__code="N01", status="disputed")
+    assert disputed.disputed_amount > disputed.amount and disputed.dispute_reason

@@ -9,14 +9,19 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from yingxiao.core.money import amount_in_words
 from yingxiao.core.testing import read_xlsx
+from yingxiao.org.models import Region
 from yingxiao.partners.models import Distributor
+from yingxiao.rebates.forms import SendBackForm
 from yingxiao.rebates.models import CrossRegionFlag, RebateAdvance, RebatePolicy, RebateRun, Statement
 
-from .builders import active_policy, last_year, statement_in
+from .builders import active_policy, last_year, new_policy, new_run, run_in, statement_in
 
 pytestmark = pytest.mark.django_db
 
@@ -311,3 +316,142 @@ def test_the_menu_lists_the_rebate_pages(client_as):
         assert reverse(f"rebates:{name}") in html
     portal = client_as("dist_e01").get(reverse("rebates:statement_list")).content.decode()
     assert reverse("rebates:statement_list") in portal and reverse("rebates:run_list") not in portal
+
+
+def test_the_payout_dialog_gives_the_date_picker_an_iso_date(client_as):
+    confirmed = statement_in("confirmed")
+    html = client_as("finance").get(reverse("rebates:statement_detail", args=[confirmed.pk])).content.decode()
+    assert 'id="step-pay"' in html
+    picker = re.search(r'<input type="date" name="[^"]*paid_on"[^>]*>', html)
+    assert picker and f'value="{timezone.localdate().isoformat()}"' in picker.group()
+
+
+def _quiet_year() -> int:
+    """A year with no policy active or under review."""
+    busy = set(
+        RebatePolicy.objects.filter(status__in=["active", "director_review"]).values_list("year", flat=True)
+    )
+    return next(year for year in range(2001, 2100) if year not in busy)
+
+
+def test_a_draft_lists_the_active_policies_it_stacks_with(client_as, api_as):
+    year = _quiet_year()
+    everyone = active_policy(year=year, scope="all")
+    bonus = new_policy(year=year, scope="grades", grades=["A"])
+    grade_a = Distributor.objects.filter(grade="A").count()
+    assert grade_a
+    html = client_as("director").get(reverse("rebates:policy_detail", args=[bonus.pk])).content.decode()
+    alert = re.search(
+        r"<div class=\"alert alert-warning\" role=\"alert\" data-overlaps>.*?</div>", html, re.S
+    )
+    assert alert and everyone.number in alert.group() and str(grade_a) in alert.group()
+    body = api_as("director").get(f"/api/v1/rebate-policies/{bonus.pk}/").json()
+    assert [(o["number"], o["distributors"]) for o in body["overlaps"]] == [(everyone.number, grade_a)]
+    # the active one is no longer being decided: nothing shown there
+    html = client_as("director").get(reverse("rebates:policy_detail", args=[everyone.pk])).content.decode()
+    assert "data-overlaps" not in html
+
+
+def test_policies_of_disjoint_regions_do_not_overlap(client_as):
+    year = _quiet_year()
+    active_policy(year=year, scope="regions", regions=[Region.objects.get(code="east")])
+    north = new_policy(year=year, scope="regions", regions=[Region.objects.get(code="north")])
+    html = client_as("director").get(reverse("rebates:policy_detail", args=[north.pk])).content.decode()
+    assert "data-overlaps" not in html
+
+
+def test_a_run_still_computing_shows_so_and_offers_no_submit(client_as):
+    run = new_run()
+    client = client_as("service")
+    url = reverse("rebates:run_detail", args=[run.pk])
+    html = client.get(url).content.decode()
+    assert 'data-bs-target="#step-submit"' in html and "data-computing" not in html
+    for calc_status, alert in (
+        ("queued", "alert-info"),
+        ("running", "alert-info"),
+        ("failed", "alert-danger"),
+    ):
+        RebateRun.objects.filter(pk=run.pk).update(calc_status=calc_status)
+        html = client.get(url).content.decode()
+        assert re.search(rf'class="alert {alert}[^"]*" role="alert" data-computing', html)
+        assert re.search(r"data-calc-status>[^<]+</span>", html)
+        assert 'data-bs-target="#step-submit"' not in html
+
+
+def test_the_distributor_reads_the_lines_of_its_statement_page_by_page_and_in_excel(client_as):
+    mine = Statement.objects.select_related("result", "region__parent").get(
+        run=issued_run(), distributor__code="E01"
+    )
+    count = mine.run.lines.filter(distributor=mine.distributor).count()
+    assert count == mine.result.line_count > 25
+    client = client_as("dist_e01")
+    url = reverse("rebates:statement_detail", args=[mine.pk])
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(url)
+    lines = page.context["lines"]
+    assert (len(lines.object_list), lines.paginator.count) == (25, count)
+    html = page.content.decode()
+    assert lines.object_list[0].sales_line.product.name in html
+    last = lines.paginator.num_pages
+    with CaptureQueriesContext(connection) as other:
+        tail = client.get(url, {"page": last})
+    assert len(tail.context["lines"].object_list) == count - 25 * (last - 1)
+    assert len(other) == len(first)  # the ledger rows and products are joined, not fetched per line
+    # the base is money on a purchase-amount basis; the region is the top region
+    assert f"¥{mine.result.base:,.2f}" in html
+    top = mine.region.parent or mine.region
+    assert re.search(rf"data-region>{top.name}<", html)
+    export = client.get(url, {"export": "xlsx"})
+    headers, rows = read_xlsx(export.content)
+    assert len(rows) == count
+    assert client_as("dist_n01").get(url, {"export": "xlsx"}).status_code == 404
+    assert client_as("dist_n01").get(url).status_code == 404
+
+
+def test_finance_ticks_the_disputed_distributors_of_the_run(client_as, api_as):
+    policy = active_policy(
+        year=last_year(),
+        scope="distributors",
+        distributors=list(Distributor.objects.filter(code__in=["N01", "N02"])),
+    )
+    run = run_in("finance_review", policy)
+    client = client_as("finance")
+    url = reverse("rebates:run_detail", args=[run.pk])
+    html = client.get(url).content.decode()
+    assert re.findall(
+        r'type="checkbox" class="form-check-input" name="send_back-distributors\.(\w+)"', html
+    ) == [
+        "N01",
+        "N02",
+    ]
+    step = reverse("workflow:step", args=["rebate_run", run.pk, "send_back"])
+    refused = client.post(
+        step, {"version": run.version, "comment": "核对", "send_back-distributors.N09": "N09"}, follow=True
+    )
+    text = " ".join(str(m) for m in refused.context["messages"])
+    label = SendBackForm.base_fields["distributors"].label
+    assert text.startswith(f"{label}: ") and "N09" in text, text
+    run.refresh_from_db()
+    assert run.status == "finance_review"
+    posted = {
+        "version": run.version,
+        "comment": "核对回款",
+        "send_back-distributors.N01": "N01",
+        "send_back-distributors.N02": "N02",
+        "send_back-note": "回款天数有误",
+    }
+    assert client.post(step, posted).status_code == 302
+    run.refresh_from_db()
+    assert (run.status, [d["code"] for d in run.disputed]) == ("returned", ["N01", "N02"])
+
+
+def test_an_active_policy_has_a_status_word_of_its_own():
+    """Not the distributors' "Active" (合作中): the policy's has a context of its own."""
+    from django.utils import translation
+
+    from yingxiao.rebates.choices import PolicyStatus
+
+    with translation.override("zh-hans"):
+        assert str(PolicyStatus.ACTIVE.label) != translation.gettext("Active")
+    with translation.override("en"):
+        assert str(PolicyStatus.ACTIVE.label) == "Active"

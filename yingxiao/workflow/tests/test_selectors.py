@@ -1,6 +1,7 @@
 """The inbox: 待办 (todo), 已办 (done), 我发起的 (mine) for the right people, at a fixed number of queries."""
 
 import re
+from dataclasses import replace
 
 import pytest
 from django.db import connection
@@ -10,7 +11,8 @@ from django.urls import reverse
 
 from yingxiao.inventory.models import StockCheck, TransferRequest
 from yingxiao.inventory.tests.helpers import new_transfer, person, stocked_products, take, transfer_in
-from yingxiao.workflow.selectors import inbox_counts, inbox_done, inbox_mine, inbox_todo
+from yingxiao.inventory.workflow import TRANSFER_FLOW
+from yingxiao.workflow.selectors import available_steps, inbox_counts, inbox_done, inbox_mine, inbox_todo
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +201,25 @@ def test_the_inbox_page_tabs(client_as, east_waiting, north_waiting):
     take(east_waiting, "approve", "manager_east")
     done = client.get(reverse("workflow:inbox"), {"tab": "done"}).content.decode()
     assert east_waiting.number in done
+
+
+def test_offered_hides_a_step_from_the_buttons_but_not_from_the_inbox_or_the_engine(
+    monkeypatch, east_waiting
+):
+    """`Step.offered` filters `available_steps` only: the inbox still lists the document (its query knows
+    nothing of `offered`) and the guard, not `offered`, decides when the step is taken."""
+    manager = person("manager_east")
+    before = {s.action for s in available_steps(TRANSFER_FLOW, east_waiting, manager)}
+    assert "approve" in before
+    seen = []
+
+    def never(document) -> bool:
+        seen.append(document.pk)
+        return False
+
+    hidden = [replace(s, offered=never) if s.action == "approve" else s for s in TRANSFER_FLOW.steps]
+    monkeypatch.setattr(TRANSFER_FLOW, "steps", hidden)
+    assert {s.action for s in available_steps(TRANSFER_FLOW, east_waiting, manager)} == before - {"approve"}
+    assert seen == [east_waiting.pk]
+    assert east_waiting.number in numbers(inbox_todo(manager))
+    assert take(east_waiting, "approve", "manager_east").status == "hq_review"

@@ -12,7 +12,8 @@ Set-based (rule 7 of DESIGN.md): two GROUP BY queries over the ledger rows the u
 Amounts are summed in whole fen (integers) so totals are exact on SQLite too, where the ledger's decimals
 are stored as floating point; they come back as `Decimal` rounded to the fen (rule 4). Percentages
 (share of the year's amount, growth over the previous year) are `Decimal` with two places, half up;
-growth is `None` when the previous year had no (positive) sales to compare with.
+growth is `None` when the previous year had no (positive) sales to compare with. While a year is still
+running, the previous year counts only the same months (`comparison_months`), so growth is like for like.
 """
 
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BigIntegerField, F, Func, QuerySet, Sum
+from django.utils import timezone
 
 from yingxiao.accounts.models import User
 from yingxiao.accounts.selectors import Scope
@@ -168,11 +170,22 @@ def _salesperson_labels(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     return {u.pk: (u.username, u.display_name) for u in users}
 
 
+def comparison_months(year: int) -> int:
+    """Months of each year compared: all 12 for a finished year; for the current year only the months so
+    far, so that growth is like for like (January to now against January to the same month last year)."""
+    today = timezone.localdate()
+    return today.month if year == today.year else 12
+
+
 def sales_statistics(*, user, year: int) -> dict:
     """The year's sales statistics over what `user` may see (regional staff: their regions), with the
-    previous year alongside. See the module docstring for the shape and the queries."""
+    previous year alongside (over the same months while the year is running). See the module docstring
+    for the shape and the queries."""
     previous = year - 1
+    through_month = comparison_months(year)
     lines = sales_lines_for(user).filter(year__in=(year, previous)).order_by()
+    if through_month < 12:
+        lines = lines.exclude(year=previous, month__gt=through_month)
     amount_sum = _amount_sum(connections[lines.db].vendor)
 
     # 1. the grid, from the covering index sales_line_stats
@@ -268,6 +281,7 @@ def sales_statistics(*, user, year: int) -> dict:
     return {
         "year": year,
         "previous_year": previous,
+        "through_month": through_month,
         "totals": {
             "quantity": total.quantity[0],
             "amount": _money(this_fen),

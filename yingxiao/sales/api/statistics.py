@@ -99,6 +99,9 @@ class SalesStatisticsSerializer(serializers.Serializer):
 
     year = serializers.IntegerField()
     previous_year = serializers.IntegerField()
+    through_month = serializers.IntegerField(
+        help_text="Months of each year compared: 12, or the months so far of the current year."
+    )
     totals = StatisticsTotalsSerializer()
     by_month = MonthRowSerializer(many=True)
     by_region = StatisticsRowSerializer(many=True)

@@ -508,3 +508,19 @@ def test_api_refusals(api_as, api_client):
         assert response.status_code == 403
         assert set(response.json()) >= {"code", "detail"}
     assert api_client.get(API, {"year": Y}).status_code in (401, 403)
+
+
+def test_a_running_year_is_compared_with_the_same_months_of_the_last(known, user, monkeypatch):
+    """In June of Y, the previous year counts January–June only: no −100 % for months not yet sold."""
+    from yingxiao.sales import statistics
+
+    full = sales_statistics(user=user("director"), year=Y)
+    assert full["through_month"] == 12
+    monkeypatch.setattr(statistics.timezone, "localdate", lambda: date(Y, 6, 15))
+    running = sales_statistics(user=user("director"), year=Y)
+    assert running["through_month"] == 6
+    december = running["by_month"][11]
+    assert december["previous_amount"] == 0 and december["growth"] is None
+    assert full["by_month"][11]["previous_amount"] > 0  # the known ledger sold in December of P
+    assert running["totals"]["previous_amount"] < full["totals"]["previous_amount"]
+    assert running["totals"]["amount"] == full["totals"]["amount"]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingxiao.catalog.models import Product
-from yingxiao.core.forms import StyledFilterSet, StyledFormMixin, YesNoFilter
+from yingxiao.core.forms import StyledFilterSet, StyledForm, YesNoFilter
 from yingxiao.core.money import format_money
 from yingxiao.org.choices import WarehouseKind
 from yingxiao.org.forms import RegionChoiceFilter
@@ -33,14 +33,6 @@ from .models import ExchangeCase, ReturnCase, ServiceTicket
 def choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
     """A form's model choice field, to narrow its queryset."""
     return cast(forms.ModelChoiceField, form.fields[name])
-
-
-class StyledForm(StyledFormMixin, forms.Form):
-    """A plain form with Tabler classes."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_fields()
 
 
 class StepForm(StyledForm):

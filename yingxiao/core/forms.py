@@ -47,6 +47,14 @@ class StyledFormMixin:
                 widget.attrs.setdefault("class", "form-control")
 
 
+class StyledForm(StyledFormMixin, forms.Form):
+    """A plain (non-model) form with Tabler classes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
 class ScopedModelForm(StyledFormMixin, forms.ModelForm):
     """A ModelForm that validates only; the page hands `cleaned_data` to a service to write."""
 

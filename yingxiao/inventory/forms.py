@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yingxiao.accounts.selectors import scope_of
 from yingxiao.catalog.models import Product
-from yingxiao.core.forms import StyledFilterSet, StyledFormMixin, YesNoFilter, scoped_choices
+from yingxiao.core.forms import StyledFilterSet, StyledForm, YesNoFilter, scoped_choices
 from yingxiao.org.forms import RegionChoiceFilter
 from yingxiao.org.models import Warehouse
 from yingxiao.org.selectors import regions_for, warehouses_for
@@ -16,14 +16,6 @@ from yingxiao.org.selectors import regions_for, warehouses_for
 from .choices import MovementKind, StockCheckStatus, TransferStatus
 from .models import Demand, StockCheck, StockLevel, StockMovement, TransferRequest
 from .selectors import transfer_warehouses
-
-
-class StyledForm(StyledFormMixin, forms.Form):
-    """A plain form with Tabler classes."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_fields()
 
 
 def _active_products():

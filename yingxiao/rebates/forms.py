@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingxiao.catalog.models import ProductCategory
-from yingxiao.core.forms import StyledFilterSet, StyledFormMixin, scoped_choices
+from yingxiao.core.forms import StyledFilterSet, StyledForm, scoped_choices
 from yingxiao.org.forms import RegionChoiceFilter
 from yingxiao.org.models import Region
 from yingxiao.partners.choices import DistributorGrade
@@ -37,14 +37,6 @@ from .models import (
 )
 
 HUNDRED = Decimal(100)
-
-
-class StyledForm(StyledFormMixin, forms.Form):
-    """A plain form with Tabler classes."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_fields()
 
 
 def _date_input(attrs: dict | None = None):

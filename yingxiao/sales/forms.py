@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yingxiao.accounts.selectors import scope_of
 from yingxiao.catalog.models import Product
-from yingxiao.core.forms import StyledFilterSet, StyledFormMixin, scoped_choices
+from yingxiao.core.forms import StyledFilterSet, StyledForm, scoped_choices
 from yingxiao.org.forms import RegionChoiceFilter
 from yingxiao.org.selectors import sellable_warehouses
 from yingxiao.partners.choices import DistributorStatus
@@ -18,14 +18,6 @@ from yingxiao.partners.selectors import customers_for, distributors_for
 
 from .choices import InvoiceStatus, LedgerSource, OrderStatus
 from .models import Invoice, Payment, SalesLine, SalesOrder
-
-
-class StyledForm(StyledFormMixin, forms.Form):
-    """A plain form with Tabler classes."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_fields()
 
 
 class OrderHeaderForm(StyledForm):

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from yingxiao.core.forms import StyledFilterSet, StyledFormMixin
+from yingxiao.core.forms import StyledFilterSet, StyledForm
 from yingxiao.org.forms import RegionChoiceFilter
 from yingxiao.org.selectors import regions_for
 
@@ -15,13 +15,7 @@ from .models import CollectionTask
 from .receivables import GROUPINGS
 
 
-class _StyledForm(StyledFormMixin, forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_fields()
-
-
-class AgingForm(_StyledForm):
+class AgingForm(StyledForm):
     """What the aging page shows: the grouping, and optionally one region the user may see."""
 
     group_by = forms.ChoiceField(
@@ -70,7 +64,7 @@ class CollectionTaskFilter(StyledFilterSet):
         return queryset.filter(mine) if value == "true" else queryset.exclude(mine)
 
 
-class CollectionNoteForm(_StyledForm):
+class CollectionNoteForm(StyledForm):
     """A contact with the buyer: call, visit or message, and what was said."""
 
     text = forms.CharField(
@@ -81,7 +75,7 @@ class CollectionNoteForm(_StyledForm):
     )
 
 
-class CollectionPromiseForm(_StyledForm):
+class CollectionPromiseForm(StyledForm):
     """The buyer's promise to pay an amount by a date."""
 
     promised_on = forms.DateField(
